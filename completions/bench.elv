@@ -1,0 +1,214 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[bench] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'bench'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'bench'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand worker 'Run jobs from one or more queues'
+            cand schedule 'Run the scheduler that enqueues scheduler_events on time'
+            cand enqueue 'Put a job on a queue'
+            cand jobs 'Inspect and manage jobs'
+            cand setup 'Generate process-manager configuration'
+            cand generate 'Print shell completions or man pages (for packagers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bench;worker'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;schedule'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;enqueue'= {
+            cand -q 'Queue to put the job on'
+            cand --queue 'Queue to put the job on'
+            cand --kwargs 'Keyword arguments as a JSON object, e.g. ''{"user": "a@b.c"}'''
+            cand --args 'Positional arguments as a JSON array, for functions that take them'
+            cand --job-id 'Job id to use instead of a random UUID (letters, digits, `_` and `-`)'
+            cand --timeout 'Seconds the job may run before it is killed (default: the queue''s timeout)'
+            cand --result-ttl 'Seconds to keep a finished job and its result (0: none, -1: forever)'
+            cand --failure-ttl 'Seconds to keep a failed job and its traceback (-1: forever)'
+            cand --description 'Text shown by `jobs list` and rq-dashboard (default: the call, as RQ writes it)'
+            cand --from-file 'Enqueue many jobs from JSON lines (`-` for stdin), one object per line with `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`, `result_ttl`, `failure_ttl`, `description`; flags give the defaults'
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --deduplicate 'Skip quietly when a job with --job-id is already queued or started; replace it in any other state (Frappe''s rule)'
+            cand --at-front 'Put the job at the head of the queue instead of the tail'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;jobs'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List jobs by queue and state'
+            cand show 'Show everything about jobs: call, times, result, traceback'
+            cand retry 'Requeue failed jobs'
+            cand purge 'Delete jobs'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bench;jobs;list'= {
+            cand -q 'Only jobs of this queue (repeatable; default: every queue of this bench)'
+            cand --queue 'Only jobs of this queue (repeatable; default: every queue of this bench)'
+            cand -s 'Only jobs in this state (repeatable; default: all)'
+            cand --status 'Only jobs in this state (repeatable; default: all)'
+            cand --limit 'Show at most this many jobs'
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --json 'One JSON object per job, one per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;jobs;show'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --json 'Print JSON instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;jobs;retry'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;jobs;purge'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;jobs;help'= {
+            cand list 'List jobs by queue and state'
+            cand show 'Show everything about jobs: call, times, result, traceback'
+            cand retry 'Requeue failed jobs'
+            cand purge 'Delete jobs'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bench;jobs;help;list'= {
+        }
+        &'bench;jobs;help;show'= {
+        }
+        &'bench;jobs;help;retry'= {
+        }
+        &'bench;jobs;help;purge'= {
+        }
+        &'bench;jobs;help;help'= {
+        }
+        &'bench;setup'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand supervisor 'Write a supervisord configuration for the workers and the scheduler'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bench;setup;supervisor'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;setup;help'= {
+            cand supervisor 'Write a supervisord configuration for the workers and the scheduler'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bench;setup;help;supervisor'= {
+        }
+        &'bench;setup;help;help'= {
+        }
+        &'bench;generate'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;help'= {
+            cand worker 'Run jobs from one or more queues'
+            cand schedule 'Run the scheduler that enqueues scheduler_events on time'
+            cand enqueue 'Put a job on a queue'
+            cand jobs 'Inspect and manage jobs'
+            cand setup 'Generate process-manager configuration'
+            cand generate 'Print shell completions or man pages (for packagers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bench;help;worker'= {
+        }
+        &'bench;help;schedule'= {
+        }
+        &'bench;help;enqueue'= {
+        }
+        &'bench;help;jobs'= {
+            cand list 'List jobs by queue and state'
+            cand show 'Show everything about jobs: call, times, result, traceback'
+            cand retry 'Requeue failed jobs'
+            cand purge 'Delete jobs'
+        }
+        &'bench;help;jobs;list'= {
+        }
+        &'bench;help;jobs;show'= {
+        }
+        &'bench;help;jobs;retry'= {
+        }
+        &'bench;help;jobs;purge'= {
+        }
+        &'bench;help;setup'= {
+            cand supervisor 'Write a supervisord configuration for the workers and the scheduler'
+        }
+        &'bench;help;setup;supervisor'= {
+        }
+        &'bench;help;generate'= {
+        }
+        &'bench;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,129 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_bench_global_optspecs
+    string join \n config= redis-url= h/help V/version
+end
+
+function __fish_bench_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_bench_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_bench_using_subcommand
+    set -l cmd (__fish_bench_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c bench -n "__fish_bench_needs_command" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_needs_command" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c bench -n "__fish_bench_needs_command" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_needs_command" -f -a "worker" -d 'Run jobs from one or more queues'
+complete -c bench -n "__fish_bench_needs_command" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time'
+complete -c bench -n "__fish_bench_needs_command" -f -a "enqueue" -d 'Put a job on a queue'
+complete -c bench -n "__fish_bench_needs_command" -f -a "jobs" -d 'Inspect and manage jobs'
+complete -c bench -n "__fish_bench_needs_command" -f -a "setup" -d 'Generate process-manager configuration'
+complete -c bench -n "__fish_bench_needs_command" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
+complete -c bench -n "__fish_bench_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand worker" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand worker" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand worker" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand worker" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand schedule" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand schedule" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -s q -l queue -d 'Queue to put the job on' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l kwargs -d 'Keyword arguments as a JSON object, e.g. \'{"user": "a@b.c"}\'' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l args -d 'Positional arguments as a JSON array, for functions that take them' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l job-id -d 'Job id to use instead of a random UUID (letters, digits, `_` and `-`)' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l timeout -d 'Seconds the job may run before it is killed (default: the queue\'s timeout)' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l result-ttl -d 'Seconds to keep a finished job and its result (0: none, -1: forever)' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l failure-ttl -d 'Seconds to keep a failed job and its traceback (-1: forever)' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l description -d 'Text shown by `jobs list` and rq-dashboard (default: the call, as RQ writes it)' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l from-file -d 'Enqueue many jobs from JSON lines (`-` for stdin), one object per line with `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`, `result_ttl`, `failure_ttl`, `description`; flags give the defaults' -r -F
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l deduplicate -d 'Skip quietly when a job with --job-id is already queued or started; replace it in any other state (Frappe\'s rule)'
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l at-front -d 'Put the job at the head of the queue instead of the tail'
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -f -a "list" -d 'List jobs by queue and state'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -f -a "show" -d 'Show everything about jobs: call, times, result, traceback'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -f -a "retry" -d 'Requeue failed jobs'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -f -a "purge" -d 'Delete jobs'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s q -l queue -d 'Only jobs of this queue (repeatable; default: every queue of this bench)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s s -l status -d 'Only jobs in this state (repeatable; default: all)' -r -f -a "queued\t''
+started\t''
+finished\t''
+failed\t''
+deferred\t''
+scheduled\t''
+canceled\t''"
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l limit -d 'Show at most this many jobs' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per job, one per line'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of text'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List jobs by queue and state'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show everything about jobs: call, times, result, traceback'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "retry" -d 'Requeue failed jobs'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete jobs'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -f -a "supervisor" -d 'Write a supervisord configuration for the workers and the scheduler'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "supervisor" -d 'Write a supervisord configuration for the workers and the scheduler'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand generate" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand generate" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand generate" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand generate" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "worker" -d 'Run jobs from one or more queues'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "enqueue" -d 'Put a job on a queue'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "jobs" -d 'Inspect and manage jobs'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "setup" -d 'Generate process-manager configuration'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "list" -d 'List jobs by queue and state'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "show" -d 'Show everything about jobs: call, times, result, traceback'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "retry" -d 'Requeue failed jobs'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "purge" -d 'Delete jobs'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from setup" -f -a "supervisor" -d 'Write a supervisord configuration for the workers and the scheduler'

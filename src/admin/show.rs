@@ -1,0 +1,120 @@
+//! `bench jobs show`: everything about one or more jobs.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::view::{JobView, ResultView, raw_fields};
+use crate::config::Config;
+use crate::error::Reported;
+use crate::output;
+use crate::store::Store;
+
+/// Options of `bench jobs show`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ShowArgs {
+    /// Job ids
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Shown {
+    #[serde(flatten)]
+    job: JobView,
+    results: Vec<ResultView>,
+    fields: std::collections::BTreeMap<String, String>,
+}
+
+/// Runs `bench jobs show`.
+pub async fn run(_cfg: &Config, store: &Store, a: &ShowArgs) -> Result<()> {
+    let hashes = store.fetch(&a.ids).await?;
+    let mut missing = false;
+    for (id, h) in a.ids.iter().zip(hashes) {
+        let Some(h) = h else {
+            eprintln!("error: no job with id `{id}`");
+            missing = true;
+            continue;
+        };
+        let results: Vec<ResultView> = store
+            .results(id)
+            .await?
+            .iter()
+            .map(ResultView::from)
+            .collect();
+        let shown = Shown {
+            job: JobView::new(&h, None),
+            results,
+            fields: raw_fields(&h),
+        };
+        if a.json {
+            output::json_pretty(&shown)?;
+        } else {
+            print_text(&shown)?;
+        }
+    }
+    if missing {
+        Err(Reported.into())
+    } else {
+        Ok(())
+    }
+}
+
+fn print_text(s: &Shown) -> std::io::Result<()> {
+    let j = &s.job;
+    let mut lines = vec![
+        format!("id:          {}", j.id),
+        format!("status:      {}", j.status),
+        format!("queue:       {}", j.queue.as_deref().unwrap_or("")),
+        format!(
+            "method:      {}",
+            j.method.as_deref().unwrap_or("(undecodable)")
+        ),
+    ];
+    let opt = |label: &str, v: &Option<String>| v.as_ref().map(|v| format!("{label:<13}{v}"));
+    lines.extend(opt("site:", &j.site));
+    lines.extend(opt("event:", &j.event));
+    lines.extend(opt("job name:", &j.job_name));
+    if !j.args.is_empty() {
+        lines.push(format!(
+            "args:        {}",
+            serde_json::Value::Array(j.args.clone())
+        ));
+    }
+    lines.push(format!(
+        "kwargs:      {}",
+        serde_json::Value::Object(j.kwargs.clone())
+    ));
+    lines.extend(opt("description:", &j.description));
+    lines.extend(opt("created:", &j.created_at));
+    lines.extend(opt("enqueued:", &j.enqueued_at));
+    lines.extend(opt("started:", &j.started_at));
+    lines.extend(opt("ended:", &j.ended_at));
+    lines.extend(opt("worker:", &j.worker));
+    lines.extend(opt("timeout:", &j.timeout));
+    lines.extend(opt("problem:", &j.error));
+    for r in &s.results {
+        lines.push(format!(
+            "result:      {} by {}{}",
+            r.kind,
+            if r.worker.is_empty() { "-" } else { &r.worker },
+            r.duration_s
+                .map(|d| format!(" in {d:.3}s"))
+                .unwrap_or_default()
+        ));
+        if let Some(v) = &r.return_value {
+            lines.push(format!("  returned:  {v}"));
+        }
+        if let Some(tb) = &r.traceback {
+            lines.push("  traceback:".into());
+            lines.extend(tb.lines().map(|l| format!("    {l}")));
+        }
+    }
+    lines.push("fields:".into());
+    lines.extend(s.fields.iter().map(|(k, v)| format!("  {k}: {v}")));
+    lines.push(String::new());
+    output::line(lines.join("\n"))
+}

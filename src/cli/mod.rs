@@ -1,0 +1,134 @@
+//! The command line: clap definitions of every subcommand, and dispatch to the
+//! feature modules. Nothing here touches Redis directly.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::admin;
+use crate::config::Config;
+use crate::enqueue::{self, EnqueueArgs};
+use crate::error;
+use crate::generate::{self, GenerateArgs};
+use crate::store::Store;
+
+/// Background jobs on Redis for Frappe and Python RQ deployments.
+///
+/// bench runs workers and a scheduler, enqueues and manages jobs, all in Python
+/// RQ's Redis layout: `rq info`, rq-dashboard and Python RQ workers see bench's jobs,
+/// and bench runs theirs. Settings come from a hooks TOML file (see hooks.example.toml).
+#[derive(Debug, Parser)]
+#[command(
+    name = "bench",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Hooks file to read
+    #[arg(
+        long,
+        global = true,
+        env = "BENCH_CONFIG",
+        value_name = "PATH",
+        default_value = "hooks.toml"
+    )]
+    pub config: PathBuf,
+
+    /// Redis URL, overriding [redis] url in the hooks file
+    #[arg(long, global = true, env = "BENCH_REDIS_URL", value_name = "URL")]
+    pub redis_url: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run jobs from one or more queues
+    Worker,
+    /// Run the scheduler that enqueues scheduler_events on time
+    Schedule,
+    /// Put a job on a queue
+    Enqueue(EnqueueArgs),
+    /// Inspect and manage jobs
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+    /// Generate process-manager configuration
+    #[command(subcommand)]
+    Setup(SetupCommand),
+    /// Print shell completions or man pages (for packagers)
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// List jobs by queue and state
+    List(admin::list::ListArgs),
+    /// Show everything about jobs: call, times, result, traceback
+    Show(admin::show::ShowArgs),
+    /// Requeue failed jobs
+    Retry,
+    /// Delete jobs
+    Purge,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SetupCommand {
+    /// Write a supervisord configuration for the workers and the scheduler
+    Supervisor,
+}
+
+/// Parses the command line, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => error::report(&e),
+    }
+}
+
+fn not_built(what: &str) -> Result<()> {
+    anyhow::bail!("`bench {what}` is not available in this version yet")
+}
+
+fn run(cli: Cli) -> Result<()> {
+    if let Command::Generate(args) = &cli.command {
+        return generate::run(args);
+    }
+    let explicit =
+        std::env::var_os("BENCH_CONFIG").is_some() || cli.config != Path::new("hooks.toml");
+    let cfg = Config::load(&cli.config, explicit, cli.redis_url.as_deref())?;
+    match &cli.command {
+        Command::Worker => not_built("worker"),
+        Command::Schedule => not_built("schedule"),
+        Command::Setup(SetupCommand::Supervisor) => not_built("setup supervisor"),
+        Command::Jobs(JobsCommand::Retry) => not_built("jobs retry"),
+        Command::Jobs(JobsCommand::Purge) => not_built("jobs purge"),
+        Command::Enqueue(a) => light(async { enqueue::run(&cfg, &open(&cfg).await?, a).await }),
+        Command::Jobs(JobsCommand::List(a)) => {
+            light(async { admin::list::run(&cfg, &open(&cfg).await?, a).await })
+        }
+        Command::Jobs(JobsCommand::Show(a)) => {
+            light(async { admin::show::run(&cfg, &open(&cfg).await?, a).await })
+        }
+        Command::Generate(_) => unreachable!("handled above"),
+    }
+}
+
+/// Short-lived commands run on a single-threaded runtime: lighter than a pool.
+fn light<F: std::future::Future<Output = Result<()>>>(f: F) -> Result<()> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(f)
+}
+
+async fn open(cfg: &Config) -> Result<Store> {
+    Store::open(&cfg.redis_url).await.map_err(|e| {
+        anyhow::anyhow!("{e}\nhint: start redis-server, or point [redis] url in {} (or --redis-url) at a running one", cfg.source_shown())
+    })
+}

@@ -1,0 +1,732 @@
+//! The hooks TOML: loading, validation, and the resolved settings every command uses.
+//!
+//! Validation happens once, up front, and every problem is reported as
+//! `file:line:column: key: what is wrong; what is allowed`, so an operator can fix the
+//! file without reading code. The resolved [`Config`] holds plain values only.
+
+mod hooks;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::cron::CronExpr;
+use crate::store::Serializer;
+use hooks::Hooks;
+
+/// Redis used when nothing is configured.
+pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379/0";
+/// Frappe's built-in queues and their timeouts, in Frappe's priority order.
+pub const BUILTIN_QUEUES: [(&str, i64); 3] = [("short", 300), ("default", 300), ("long", 1500)];
+/// Prefix of the methods bench runs itself.
+pub const BUILTIN_PREFIX: &str = "bench.";
+
+/// A configuration problem; always exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "cannot read hooks file {path}: {source}\nhint: pass --config PATH or set BENCH_CONFIG to a hooks TOML file (see hooks.example.toml)"
+    )]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{col}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+}
+
+/// What to do with a job whose worker died while running it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Abandoned {
+    /// Put it back at the front of its queue (up to `max_recoveries` times).
+    #[default]
+    Requeue,
+    /// Fail it, as Python RQ does.
+    Fail,
+}
+
+/// A queue and its limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueSpec {
+    /// Name as operators type it (`long`), without the bench prefix.
+    pub name: String,
+    /// Default job timeout in seconds.
+    pub timeout: i64,
+    /// Worker processes for `setup supervisor`.
+    pub workers: u32,
+}
+
+/// How a worker runs one method by spawning a program.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MethodSpec {
+    pub command: Vec<String>,
+    pub cwd: Option<PathBuf>,
+    pub env: Vec<(String, String)>,
+    pub timeout: Option<i64>,
+}
+
+/// The Python interpreter that runs dotted paths not listed under `[methods]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PythonSpec {
+    pub executable: String,
+    pub path: Vec<PathBuf>,
+    pub env: Vec<(String, String)>,
+}
+
+/// Worker behaviour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkerSpec {
+    /// Seconds a started job may go without a heartbeat before it counts as abandoned.
+    pub heartbeat_ttl: i64,
+    pub max_recoveries: i64,
+    pub abandoned: Abandoned,
+    /// Seconds between SIGTERM and SIGKILL when a job's process group is stopped.
+    pub kill_grace: u64,
+    /// Largest command output kept as a job's result.
+    pub result_max_bytes: usize,
+}
+
+/// Scheduler settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchedulerSpec {
+    /// Seconds between runs of the `all` event.
+    pub interval: i64,
+    pub timezone: Tz,
+    /// Seconds a scheduler's leadership lease lasts without renewal.
+    pub lease: i64,
+}
+
+/// One entry of `[scheduler_events]`: a frequency (or cron expression) and its methods.
+#[derive(Debug, Clone)]
+pub struct EventSpec {
+    /// The key as written: `daily_long`, or the cron expression.
+    pub name: String,
+    /// The schedule; `None` for `all`, which runs every `interval` seconds.
+    pub cron: Option<CronExpr>,
+    /// Queue (unprefixed): `long` for `_long` and `_maintenance`, else `default`.
+    pub queue: String,
+    /// Minutes added to the schedule (maintenance events, per bench).
+    pub offset_minutes: u32,
+    pub methods: Vec<String>,
+}
+
+/// Job defaults written at enqueue.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobDefaults {
+    pub result_ttl: Option<i64>,
+    pub failure_ttl: Option<i64>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The hooks file read, or `None` when running on built-in defaults.
+    pub source: Option<PathBuf>,
+    /// Folder relative paths are resolved against.
+    pub dir: PathBuf,
+    pub bench_id: Option<String>,
+    pub redis_url: String,
+    /// Whether the URL came from the file, a flag or the environment.
+    pub redis_url_configured: bool,
+    pub serializer: Serializer,
+    pub queues: Vec<QueueSpec>,
+    pub jobs: JobDefaults,
+    pub methods: IndexMap<String, MethodSpec>,
+    pub python: Option<PythonSpec>,
+    pub worker: WorkerSpec,
+    pub scheduler: SchedulerSpec,
+    pub events: Vec<EventSpec>,
+}
+
+impl Config {
+    /// Reads and validates the hooks file at `path`. When `required` is false and the
+    /// file does not exist, built-in defaults are used instead.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the file, line, key and the fix.
+    pub fn load(
+        path: &Path,
+        required: bool,
+        redis_url: Option<&str>,
+    ) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => Some(t),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let dir = std::path::absolute(&dir).unwrap_or(dir);
+        let mut cfg = match text {
+            Some(text) => Config::parse(&text, path, dir)?,
+            None => Config::parse("", path, dir).map(|mut c| {
+                c.source = None;
+                c
+            })?,
+        };
+        if let Some(url) = redis_url {
+            cfg.redis_url = url.to_owned();
+            cfg.redis_url_configured = true;
+        }
+        Ok(cfg)
+    }
+
+    /// Parses and validates hooks TOML `text`, reporting errors against `path`.
+    pub fn parse(text: &str, path: &Path, dir: PathBuf) -> Result<Config, ConfigError> {
+        let v = Validator { text, path };
+        let raw: Hooks = toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map(|s| v.line_col(s.start)).unwrap_or((1, 1));
+            ConfigError::Invalid {
+                path: path.to_owned(),
+                line,
+                col,
+                message: e.message().trim_end().to_owned(),
+            }
+        })?;
+        v.resolve(raw, dir)
+    }
+
+    /// The RQ queue name of `queue`: `<bench_id>:<queue>`, as Frappe's generate_qname.
+    pub fn qname(&self, queue: &str) -> String {
+        match &self.bench_id {
+            Some(id) => format!("{id}:{queue}"),
+            None => queue.to_owned(),
+        }
+    }
+
+    /// The queue named `name` (unprefixed), if configured.
+    pub fn queue(&self, name: &str) -> Option<&QueueSpec> {
+        self.queues.iter().find(|q| q.name == name)
+    }
+
+    /// The configured queue whose RQ name is `qname`.
+    pub fn queue_by_qname(&self, qname: &str) -> Option<&QueueSpec> {
+        self.queues.iter().find(|q| self.qname(&q.name) == qname)
+    }
+
+    /// Configured queue names, for error messages.
+    pub fn queue_names(&self) -> Vec<&str> {
+        self.queues.iter().map(|q| q.name.as_str()).collect()
+    }
+
+    /// The name that labels this bench's processes: `bench_id`, else the folder name.
+    pub fn bench_name(&self) -> String {
+        self.bench_id.clone().unwrap_or_else(|| {
+            self.dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "bench".into())
+        })
+    }
+
+    /// Where the hooks file is, or would be, for messages.
+    pub fn source_shown(&self) -> String {
+        self.source
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "(built-in defaults)".into())
+    }
+}
+
+struct Validator<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Validator<'_> {
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+
+    fn err<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        key: &str,
+        message: impl std::fmt::Display,
+    ) -> Result<T, ConfigError> {
+        let (line, col) = self.line_col(span.start);
+        Err(ConfigError::Invalid {
+            path: self.path.to_owned(),
+            line,
+            col,
+            message: format!("{key}: {message}"),
+        })
+    }
+
+    fn positive(
+        &self,
+        v: &Option<Spanned<i64>>,
+        key: &str,
+        what: &str,
+        default: i64,
+    ) -> Result<i64, ConfigError> {
+        match v {
+            None => Ok(default),
+            Some(s) if *s.get_ref() >= 1 => Ok(*s.get_ref()),
+            Some(s) => self.err(
+                s.span(),
+                key,
+                format!(
+                    "is {}; {what} must be a whole number of at least 1",
+                    s.get_ref()
+                ),
+            ),
+        }
+    }
+
+    fn ttl(&self, v: &Option<Spanned<i64>>, key: &str) -> Result<Option<i64>, ConfigError> {
+        match v {
+            None => Ok(None),
+            Some(s) if *s.get_ref() >= -1 => Ok(Some(*s.get_ref())),
+            Some(s) => self.err(
+                s.span(),
+                key,
+                format!(
+                    "is {}; use seconds, 0 to keep nothing, or -1 to keep forever",
+                    s.get_ref()
+                ),
+            ),
+        }
+    }
+
+    fn resolve(&self, raw: Hooks, dir: PathBuf) -> Result<Config, ConfigError> {
+        let bench_id = match raw.bench_id {
+            Some(s) if s.get_ref().is_empty() => None,
+            Some(s) => {
+                let id = s.get_ref();
+                if id.chars().any(|c| c.is_whitespace() || c == ':') {
+                    return self.err(s.span(), "bench_id", format!("`{id}` contains whitespace or `:`; use letters, digits, `-`, `_` or `.`"));
+                }
+                Some(id.clone())
+            }
+            None => None,
+        };
+
+        let (redis_url, redis_url_configured) = match raw.redis.url {
+            Some(u) => {
+                if let Err(e) = crate::store::Endpoint::parse(u.get_ref()) {
+                    return self.err(u.span(), "redis.url", format!("{e}; expected redis://[user:password@]host[:port][/db], rediss://... or unix:///path"));
+                }
+                (u.into_inner(), true)
+            }
+            None => (DEFAULT_REDIS_URL.to_owned(), false),
+        };
+
+        let mut queues: Vec<QueueSpec> = BUILTIN_QUEUES
+            .iter()
+            .map(|(n, t)| QueueSpec {
+                name: (*n).into(),
+                timeout: *t,
+                workers: 1,
+            })
+            .collect();
+        for (name, q) in &raw.queues {
+            let key = format!("queues.{}", name.get_ref());
+            if name.get_ref().is_empty()
+                || !name
+                    .get_ref()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+            {
+                return self.err(
+                    name.span(),
+                    &key,
+                    "queue names may use only letters, digits, `_`, `-` and `.`",
+                );
+            }
+            let builtin = BUILTIN_QUEUES
+                .iter()
+                .find(|(n, _)| n == name.get_ref())
+                .map(|(_, t)| *t);
+            let timeout = self.positive(
+                &q.timeout,
+                &format!("{key}.timeout"),
+                "a queue timeout (seconds)",
+                builtin.unwrap_or(300),
+            )?;
+            let workers = self.positive(
+                &q.workers,
+                &format!("{key}.workers"),
+                "the number of worker processes",
+                1,
+            )?;
+            let spec = QueueSpec {
+                name: name.get_ref().clone(),
+                timeout,
+                workers: workers as u32,
+            };
+            match queues.iter_mut().find(|e| e.name == spec.name) {
+                Some(existing) => *existing = spec,
+                None => queues.push(spec),
+            }
+        }
+
+        let jobs = JobDefaults {
+            result_ttl: self.ttl(&raw.jobs.result_ttl, "jobs.result_ttl")?,
+            failure_ttl: self.ttl(&raw.jobs.failure_ttl, "jobs.failure_ttl")?,
+        };
+
+        let mut methods = IndexMap::new();
+        for (name, m) in raw.methods {
+            let key = format!("methods.\"{}\"", name.get_ref());
+            if let Err(why) = check_method_path(name.get_ref()) {
+                return self.err(name.span(), &key, why);
+            }
+            if name.get_ref().starts_with(BUILTIN_PREFIX) {
+                return self.err(name.span(), &key, "methods under `bench.` are built in and cannot be redefined; pick another name");
+            }
+            if m.command.get_ref().is_empty() || m.command.get_ref()[0].is_empty() {
+                return self.err(m.command.span(), &format!("{key}.command"), "is empty; give the program and its arguments, e.g. [\"python3\", \"-m\", \"my_app.task\"]");
+            }
+            let timeout = match &m.timeout {
+                None => None,
+                Some(t) => Some(self.positive(
+                    &Some(t.clone()),
+                    &format!("{key}.timeout"),
+                    "a method timeout (seconds)",
+                    0,
+                )?),
+            };
+            methods.insert(
+                name.into_inner(),
+                MethodSpec {
+                    command: m.command.into_inner(),
+                    cwd: m.cwd.map(|c| dir.join(c)),
+                    env: m.env.into_iter().collect(),
+                    timeout,
+                },
+            );
+        }
+
+        let python = raw.python.map(|p| PythonSpec {
+            executable: p.executable.unwrap_or_else(|| "python3".into()),
+            path: p.path.iter().map(|d| dir.join(d)).collect(),
+            env: p.env.into_iter().collect(),
+        });
+
+        let worker = WorkerSpec {
+            heartbeat_ttl: self.positive(
+                &raw.worker.heartbeat_ttl,
+                "worker.heartbeat_ttl",
+                "the heartbeat deadline (seconds)",
+                45,
+            )?,
+            max_recoveries: match &raw.worker.max_recoveries {
+                Some(s) if *s.get_ref() < 0 => {
+                    return self.err(s.span(), "worker.max_recoveries", "must be 0 or more");
+                }
+                Some(s) => *s.get_ref(),
+                None => 3,
+            },
+            abandoned: raw.worker.abandoned.unwrap_or_default(),
+            kill_grace: self.positive(
+                &raw.worker.kill_grace,
+                "worker.kill_grace",
+                "the grace period (seconds)",
+                10,
+            )? as u64,
+            result_max_bytes: self.positive(
+                &raw.worker.result_max_bytes,
+                "worker.result_max_bytes",
+                "the result size limit (bytes)",
+                1 << 20,
+            )? as usize,
+        };
+        if worker.heartbeat_ttl < 10 {
+            let span = raw
+                .worker
+                .heartbeat_ttl
+                .as_ref()
+                .map(Spanned::span)
+                .unwrap_or(0..0);
+            return self.err(
+                span,
+                "worker.heartbeat_ttl",
+                "must be at least 10 seconds, as workers beat every few seconds",
+            );
+        }
+
+        let timezone = match &raw.scheduler.timezone {
+            Some(tz) => match tz.get_ref().parse::<Tz>() {
+                Ok(z) => z,
+                Err(_) => return self.err(
+                    tz.span(),
+                    "scheduler.timezone",
+                    format!(
+                        "`{}` is not an IANA time zone; use a name like `UTC` or `Asia/Kolkata`",
+                        tz.get_ref()
+                    ),
+                ),
+            },
+            None => system_timezone(),
+        };
+        let scheduler = SchedulerSpec {
+            interval: self.positive(
+                &raw.scheduler.interval,
+                "scheduler.interval",
+                "the `all` interval (seconds)",
+                240,
+            )?,
+            timezone,
+            lease: self.positive(
+                &raw.scheduler.lease,
+                "scheduler.lease",
+                "the leader lease (seconds)",
+                10,
+            )?,
+        };
+
+        let events = self.events(
+            &raw.scheduler_events,
+            bench_id.as_deref().unwrap_or(&dir.display().to_string()),
+        )?;
+
+        Ok(Config {
+            source: Some(self.path.to_owned()),
+            dir,
+            bench_id,
+            redis_url,
+            redis_url_configured,
+            serializer: raw.redis.serializer.unwrap_or_default(),
+            queues,
+            jobs,
+            methods,
+            python,
+            worker,
+            scheduler,
+            events,
+        })
+    }
+
+    fn events(
+        &self,
+        raw: &hooks::SchedulerEvents,
+        bench: &str,
+    ) -> Result<Vec<EventSpec>, ConfigError> {
+        let offset = maintenance_offset(bench);
+        let mut seen: HashMap<String, (String, usize)> = HashMap::new();
+        let mut out = Vec::new();
+        let mut check = |key: &str,
+                         methods: &[Spanned<String>]|
+         -> Result<Vec<String>, ConfigError> {
+            let mut names = Vec::new();
+            for m in methods {
+                let label = format!("scheduler_events.{key}");
+                if let Err(why) = check_method_path(m.get_ref()) {
+                    return self.err(m.span(), &label, why);
+                }
+                let (line, _) = self.line_col(m.span().start);
+                if let Some((first_key, first_line)) = seen.get(m.get_ref()) {
+                    return self.err(
+                        m.span(),
+                        &label,
+                        format!("`{}` is already scheduled under `{first_key}` (line {first_line}); Frappe keeps one schedule per method, so list it once", m.get_ref()),
+                    );
+                }
+                seen.insert(m.get_ref().clone(), (key.to_owned(), line));
+                names.push(m.get_ref().clone());
+            }
+            Ok(names)
+        };
+        for (key, methods) in raw.frequencies() {
+            let names = check(key, methods)?;
+            if names.is_empty() {
+                continue;
+            }
+            let base = key
+                .trim_end_matches("_long")
+                .trim_end_matches("_maintenance");
+            let expr = match base {
+                "all" => None,
+                "hourly" => Some("0 * * * *"),
+                "daily" => Some("0 0 * * *"),
+                "weekly" => Some("0 0 * * 0"),
+                "monthly" => Some("0 0 1 * *"),
+                _ => Some("0 0 1 1 *"),
+            };
+            let maintenance = key.ends_with("_maintenance");
+            out.push(EventSpec {
+                name: key.to_owned(),
+                cron: expr.map(|e| e.parse().expect("built-in expressions are valid")),
+                queue: if key.ends_with("_long") || maintenance {
+                    "long"
+                } else {
+                    "default"
+                }
+                .into(),
+                offset_minutes: if maintenance { offset } else { 0 },
+                methods: names,
+            });
+        }
+        for (expr, methods) in &raw.cron {
+            let key = format!("cron.\"{}\"", expr.get_ref());
+            let cron: CronExpr = match expr.get_ref().parse() {
+                Ok(c) => c,
+                Err(e) => return self.err(expr.span(), &format!("scheduler_events.{key}"), e),
+            };
+            let names = check(&key, methods)?;
+            out.push(EventSpec {
+                name: expr.get_ref().clone(),
+                cron: Some(cron),
+                queue: "default".into(),
+                offset_minutes: 0,
+                methods: names,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Checks a dotted Python-style path such as `my_app.tasks.send`.
+fn check_method_path(m: &str) -> Result<(), String> {
+    let ok = m.split('.').count() >= 2
+        && m.split('.').all(|p| {
+            p.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{m}` is not a dotted method path like `my_app.tasks.send`"
+        ))
+    }
+}
+
+/// Frappe spreads maintenance events over the hour by a per-site offset
+/// (`int(sha1(site)) % 60`); bench does the same per bench, with a stable hash.
+fn maintenance_offset(bench: &str) -> u32 {
+    // FNV-1a: stable across runs and builds, unlike std's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bench.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % 60) as u32
+}
+
+/// The machine's time zone, or UTC when it cannot be named.
+fn system_timezone() -> Tz {
+    std::env::var("TZ")
+        .ok()
+        .and_then(|t| t.trim_start_matches(':').parse().ok())
+        .or_else(|| {
+            iana_time_zone::get_timezone()
+                .ok()
+                .and_then(|t| t.parse().ok())
+        })
+        .unwrap_or(Tz::UTC)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("hooks.toml"), PathBuf::from("/srv/bench"))
+    }
+
+    fn err(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn empty_file_gives_frappe_defaults() {
+        let c = parse("").unwrap();
+        assert_eq!(c.queue_names(), ["short", "default", "long"]);
+        assert_eq!(c.queue("long").unwrap().timeout, 1500);
+        assert_eq!(c.redis_url, DEFAULT_REDIS_URL);
+        assert_eq!(c.serializer, Serializer::Pickle);
+        assert_eq!(c.qname("long"), "long");
+    }
+
+    #[test]
+    fn custom_queues_follow_builtins_and_bench_id_prefixes() {
+        let c = parse("bench_id = \"b1\"\n[queues.reports]\ntimeout = 5000\nworkers = 4\n[queues.short]\ntimeout = 60\n").unwrap();
+        assert_eq!(c.queue_names(), ["short", "default", "long", "reports"]);
+        assert_eq!(c.queue("short").unwrap().timeout, 60);
+        assert_eq!(c.qname("reports"), "b1:reports");
+        assert_eq!(c.queue_by_qname("b1:reports").unwrap().workers, 4);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let e = err("[queues.reports]\ntimeout = 0\n");
+        assert!(
+            e.starts_with("hooks.toml:2:11: queues.reports.timeout: is 0"),
+            "{e}"
+        );
+        let e = err("\n[scheduler_events]\nweekly_maintenance = [\"a.b\"]\n");
+        assert!(
+            e.starts_with("hooks.toml:3:1:")
+                && e.contains("unknown field `weekly_maintenance`")
+                && e.contains("`daily_maintenance`"),
+            "{e}"
+        );
+        let e = err("[redis]\nurl = \"redis://x\"\nhost = 1\n");
+        assert!(
+            e.starts_with("hooks.toml:3:1:") && e.contains("unknown field `host`"),
+            "{e}"
+        );
+        let e = err("[scheduler_events]\nhourly = [\"a.b\"]\ndaily = [\"a.b\"]\n");
+        assert!(
+            e.starts_with("hooks.toml:3:10: scheduler_events.daily:")
+                && e.contains("under `hourly` (line 2)"),
+            "{e}"
+        );
+        let e = err("[scheduler_events.cron]\n\"61 * * * *\" = [\"a.b\"]\n");
+        assert!(
+            e.starts_with(
+                "hooks.toml:2:1: scheduler_events.cron.\"61 * * * *\": invalid cron expression"
+            ),
+            "{e}"
+        );
+        let e = err("[redis]\nserializer = \"yaml\"\n");
+        assert!(
+            e.contains("hooks.toml:2:") && e.contains("`pickle`") && e.contains("`json`"),
+            "{e}"
+        );
+        let e = err("[methods.\"bench.noop\"]\ncommand = [\"true\"]\n");
+        assert!(e.contains("built in"), "{e}");
+        let e = err("[scheduler]\ntimezone = \"Mars/Base\"\n");
+        assert!(
+            e.contains("scheduler.timezone") && e.contains("IANA"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn events_map_to_frappe_queues() {
+        let c = parse("[scheduler_events]\nall = [\"a.all\"]\ndaily_long = [\"a.nightly\"]\nhourly_maintenance = [\"a.m\"]\n[scheduler_events.cron]\n\"*/15 * * * *\" = [\"a.poll\"]\n").unwrap();
+        let by = |n: &str| c.events.iter().find(|e| e.name == n).unwrap();
+        assert!(by("all").cron.is_none());
+        assert_eq!(by("daily_long").queue, "long");
+        assert_eq!(by("hourly_maintenance").queue, "long");
+        assert!(by("hourly_maintenance").offset_minutes < 60);
+        assert_eq!(by("*/15 * * * *").queue, "default");
+        assert_eq!(by("*/15 * * * *").methods, ["a.poll"]);
+    }
+}

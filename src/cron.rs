@@ -1,0 +1,160 @@
+//! Cron expressions in the dialect Frappe uses (croniter): five fields, names for
+//! months and weekdays, 0 and 7 both Sunday, `0/5` as a step from 0, and a day that
+//! matches either day field when both are restricted.
+//!
+//! `croner` implements exactly that (POSIX day-or rule, Sunday as 0 or 7) and agrees
+//! with every croniter vector in `tests/data/cron_croniter.json`; the `cron` crate
+//! does not (weekdays counted from 1, day-and rule), so this module wraps croner.
+//! Pure: no clock, no I/O.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, TimeZone};
+use croner::Cron;
+use croner::parser::{CronParser, Seconds, Year};
+
+/// A parsed five-field cron expression.
+#[derive(Clone)]
+pub struct CronExpr {
+    text: String,
+    cron: Cron,
+}
+
+/// Why an expression was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid cron expression `{expr}`: {reason}")]
+pub struct CronParseError {
+    pub expr: String,
+    pub reason: String,
+}
+
+impl CronExpr {
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The first fire time strictly after `t`, in `t`'s time zone; `None` when the
+    /// expression never fires again (e.g. 30 February).
+    pub fn next_after<Tz: TimeZone>(&self, t: &DateTime<Tz>) -> Option<DateTime<Tz>> {
+        self.cron.find_next_occurrence(t, false).ok()
+    }
+
+    /// The last fire time at or before `t`.
+    pub fn prev_at_or_before<Tz: TimeZone>(&self, t: &DateTime<Tz>) -> Option<DateTime<Tz>> {
+        self.cron.find_previous_occurrence(t, true).ok()
+    }
+}
+
+impl FromStr for CronExpr {
+    type Err = CronParseError;
+
+    fn from_str(s: &str) -> Result<Self, CronParseError> {
+        let err = |reason: String| CronParseError {
+            expr: s.to_owned(),
+            reason,
+        };
+        let fields = s.split_whitespace().count();
+        if fields != 5 {
+            return Err(err(format!(
+                "it has {fields} fields; use five: minute hour day-of-month month day-of-week (e.g. `*/15 * * * *`)"
+            )));
+        }
+        let parser = CronParser::builder()
+            .seconds(Seconds::Disallowed)
+            .year(Year::Disallowed)
+            .sloppy_ranges(true)
+            .build();
+        let cron = parser.parse(s).map_err(|e| err(e.to_string()))?;
+        Ok(CronExpr {
+            text: s.split_whitespace().collect::<Vec<_>>().join(" "),
+            cron,
+        })
+    }
+}
+
+impl fmt::Debug for CronExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CronExpr({:?})", self.text)
+    }
+}
+
+impl fmt::Display for CronExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDateTime, Utc};
+
+    #[derive(serde::Deserialize)]
+    struct Vectors {
+        cases: Vec<Case>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Case {
+        expression: String,
+        start: String,
+        next: Vec<String>,
+    }
+
+    fn naive(s: &str) -> DateTime<Utc> {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+            .unwrap()
+            .and_utc()
+    }
+
+    #[test]
+    fn agrees_with_every_croniter_vector() {
+        let v: Vectors =
+            serde_json::from_str(include_str!("../tests/data/cron_croniter.json")).unwrap();
+        assert!(v.cases.len() >= 100);
+        let mut failures = Vec::new();
+        for case in &v.cases {
+            let expr: CronExpr = case.expression.parse().unwrap();
+            let mut t = naive(&case.start);
+            for want in &case.next {
+                let got = expr.next_after(&t).unwrap();
+                if got != naive(want) {
+                    failures.push(format!(
+                        "{} from {}: got {got}, croniter {want}",
+                        case.expression, case.start
+                    ));
+                    break;
+                }
+                t = got;
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} disagreements:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn frappe_spellings_parse() {
+        for e in [
+            "0/5 * * * *",
+            "0 0 * * 7",
+            "0 12 * * sun",
+            "0 0 1 jan,jul *",
+            "30 9 * * MON-FRI",
+        ] {
+            assert!(e.parse::<CronExpr>().is_ok(), "{e}");
+        }
+    }
+
+    #[test]
+    fn bad_expressions_say_why() {
+        let e = "* * * *".parse::<CronExpr>().unwrap_err();
+        assert!(e.reason.contains("4 fields"), "{e}");
+        assert!("61 * * * *".parse::<CronExpr>().is_err());
+        assert!("* * * * * *".parse::<CronExpr>().is_err());
+        assert!("* * * * funday".parse::<CronExpr>().is_err());
+    }
+}

@@ -1,0 +1,20 @@
+//! bench: background jobs on Redis for Frappe and Python RQ deployments.
+//!
+//! # Layout
+//! - [`cli`]: clap definitions and dispatch; calls the features below.
+//! - [`config`]: the hooks TOML, validated into [`config::Config`].
+//! - [`enqueue`], [`admin`]: operator commands (`enqueue`, `jobs ...`).
+//! - [`store`]: Redis in Python RQ's layout: keys, encodings, Lua scripts. Every
+//!   feature reaches Redis through it; it knows nothing above itself.
+//! - [`cron`]: croniter-compatible cron expressions, pure.
+//! - [`output`], [`error`], [`generate`]: presentation, exit codes, generated docs.
+
+pub mod admin;
+pub mod cli;
+pub mod config;
+pub mod cron;
+pub mod enqueue;
+pub mod error;
+pub mod generate;
+pub mod output;
+pub mod store;

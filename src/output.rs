@@ -1,0 +1,99 @@
+//! How results reach the operator: tables on a terminal, plain tab-separated text when
+//! piped, JSON on request; colour only on a terminal and never with NO_COLOR.
+
+use std::io::{self, IsTerminal, Write};
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+use serde::Serialize;
+
+/// Whether stdout is a terminal (tables, progress bars) or a pipe (plain text).
+pub fn stdout_is_tty() -> bool {
+    io::stdout().is_terminal()
+}
+
+/// Whether stderr is a terminal (progress bars, prompts).
+pub fn stderr_is_tty() -> bool {
+    io::stderr().is_terminal()
+}
+
+/// Whether colour may be used on stdout.
+pub fn color() -> bool {
+    stdout_is_tty() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Rows with a header, printed as a table on a terminal and tab-separated otherwise.
+pub struct Rows {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Rows {
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(header: I) -> Rows {
+        Rows {
+            header: header.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push<I: IntoIterator<Item = S>, S: Into<String>>(&mut self, row: I) {
+        self.rows.push(row.into_iter().map(Into::into).collect());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Writes the rows to stdout.
+    ///
+    /// # Errors
+    /// Write errors, including a closed pipe (which the caller treats as success).
+    pub fn print(&self) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        if stdout_is_tty() {
+            let mut t = Table::new();
+            t.load_style(UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_header(&self.header);
+            if !color() {
+                t.force_no_tty();
+            }
+            for r in &self.rows {
+                t.add_row(r);
+            }
+            writeln!(out, "{t}")
+        } else {
+            writeln!(out, "{}", self.header.join("\t"))?;
+            for r in &self.rows {
+                writeln!(
+                    out,
+                    "{}",
+                    r.iter()
+                        .map(|c| c.replace(['\t', '\n'], " "))
+                        .collect::<Vec<_>>()
+                        .join("\t")
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Prints one JSON document on its own line.
+pub fn json_line<T: Serialize>(value: &T) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer(&mut out, value).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// Prints pretty JSON.
+pub fn json_pretty<T: Serialize>(value: &T) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// Prints a line to stdout, surfacing a closed pipe as an error instead of panicking.
+pub fn line(s: impl std::fmt::Display) -> io::Result<()> {
+    writeln!(io::stdout().lock(), "{s}")
+}

@@ -1,0 +1,97 @@
+//! Writing new jobs: one script call per batch, so one round trip per enqueue and a
+//! few per thousand jobs in bulk.
+
+use chrono::{DateTime, Utc};
+use futures_util::future::try_join_all;
+
+use super::job::{JobStatus, NewJob};
+use super::payload::Serializer;
+use super::scripts::scripts;
+use super::timestamp;
+use super::{Result, Store, StoreError};
+
+/// Jobs per script call: large enough to amortize the round trip, small enough that
+/// one call keeps Redis busy for only a few milliseconds.
+pub const CHUNK: usize = 500;
+/// Script calls in flight at once on the multiplexed connection during a bulk load.
+const PIPELINE_DEPTH: usize = 4;
+
+/// What became of one job handed to [`Store::enqueue`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enqueued {
+    /// Written and queued (or scheduled).
+    Done,
+    /// Not written: a job with that id is already queued or started.
+    Blocked(JobStatus),
+}
+
+impl Store {
+    /// Enqueues `jobs` (each atomically, a chunk per script call) and reports the fate
+    /// of each, in order. A job with `run_at` goes to the scheduled registry instead.
+    ///
+    /// # Errors
+    /// Redis failures; a chunk that failed was not written at all.
+    pub async fn enqueue(
+        &self,
+        jobs: &[NewJob],
+        run_at: Option<DateTime<Utc>>,
+        ser: Serializer,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Enqueued>> {
+        let mut out = Vec::with_capacity(jobs.len());
+        let chunks: Vec<&[NewJob]> = jobs.chunks(CHUNK).collect();
+        for wave in chunks.chunks(PIPELINE_DEPTH) {
+            let calls = wave
+                .iter()
+                .map(|chunk| self.enqueue_chunk(chunk, run_at, ser, now));
+            for part in try_join_all(calls).await? {
+                out.extend(part);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn enqueue_chunk(
+        &self,
+        jobs: &[NewJob],
+        run_at: Option<DateTime<Utc>>,
+        ser: Serializer,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Enqueued>> {
+        let mut inv = scripts().enqueue.prepare_invoke();
+        inv.arg(jobs.len());
+        let run_at = run_at
+            .map(|t| timestamp::score(t).to_string())
+            .unwrap_or_default();
+        for job in jobs {
+            let fields = job.fields(ser, now, run_at.is_empty())?;
+            inv.arg(&job.id)
+                .arg(&job.queue)
+                .arg(if job.at_front { "1" } else { "0" })
+                .arg(&run_at)
+                .arg(job.ttl.map(|t| t.to_string()).unwrap_or_default())
+                .arg(fields.len());
+            for (k, v) in fields {
+                inv.arg(k).arg(v);
+            }
+        }
+        let replies: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
+        if replies.len() != jobs.len() {
+            return Err(StoreError::Protocol(format!(
+                "enqueue script answered {} results for {} jobs",
+                replies.len(),
+                jobs.len()
+            )));
+        }
+        replies
+            .into_iter()
+            .map(|r| match r.as_str() {
+                "ok" => Ok(Enqueued::Done),
+                status => status
+                    .parse()
+                    .map(Enqueued::Blocked)
+                    .map_err(StoreError::Protocol),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,449 @@
+//! The job hash `rq:job:<id>`: RQ's field names, formats and states.
+//!
+//! [`JobHash`] wraps the raw fields as read from Redis and parses each on demand, so a
+//! malformed field is reported with its name and value instead of failing the whole
+//! read; [`NewJob`] is a job about to be written, rendered to exactly the fields
+//! Python RQ writes at enqueue (rq-layout §10.1).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value as Json};
+
+use super::keys::Registry;
+use super::payload::{self, Call, Decode, PayloadError, Serializer};
+use super::timestamp;
+
+/// RQ's job states (`rq.job.JobStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JobStatus {
+    Queued,
+    Started,
+    Finished,
+    Failed,
+    Deferred,
+    Scheduled,
+    Canceled,
+    Stopped,
+    Created,
+}
+
+impl JobStatus {
+    /// The seven states an operator filters by; `stopped` jobs live in the failed
+    /// registry and `created` ones in none.
+    pub const LISTED: [JobStatus; 7] = [
+        JobStatus::Queued,
+        JobStatus::Started,
+        JobStatus::Finished,
+        JobStatus::Failed,
+        JobStatus::Deferred,
+        JobStatus::Scheduled,
+        JobStatus::Canceled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Started => "started",
+            JobStatus::Finished => "finished",
+            JobStatus::Failed => "failed",
+            JobStatus::Deferred => "deferred",
+            JobStatus::Scheduled => "scheduled",
+            JobStatus::Canceled => "canceled",
+            JobStatus::Stopped => "stopped",
+            JobStatus::Created => "created",
+        }
+    }
+
+    /// The registry that holds jobs in this state; `None` for queued (a list) and created.
+    pub fn registry(self) -> Option<Registry> {
+        match self {
+            JobStatus::Started => Some(Registry::Started),
+            JobStatus::Finished => Some(Registry::Finished),
+            JobStatus::Failed | JobStatus::Stopped => Some(Registry::Failed),
+            JobStatus::Deferred => Some(Registry::Deferred),
+            JobStatus::Scheduled => Some(Registry::Scheduled),
+            JobStatus::Canceled => Some(Registry::Canceled),
+            JobStatus::Queued | JobStatus::Created => None,
+        }
+    }
+
+    /// Queued or started: the states in which Frappe's `deduplicate` leaves a job alone.
+    pub fn is_active(self) -> bool {
+        matches!(self, JobStatus::Queued | JobStatus::Started)
+    }
+}
+
+impl fmt::Display for JobStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for JobStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "queued" => JobStatus::Queued,
+            "started" => JobStatus::Started,
+            "finished" => JobStatus::Finished,
+            "failed" => JobStatus::Failed,
+            "deferred" => JobStatus::Deferred,
+            "scheduled" => JobStatus::Scheduled,
+            "canceled" => JobStatus::Canceled,
+            "stopped" => JobStatus::Stopped,
+            "created" => JobStatus::Created,
+            other => return Err(format!("unknown job status `{other}`")),
+        })
+    }
+}
+
+/// Checks an id bench is about to write: RQ splits keys on `:`, so ids are
+/// limited to `[A-Za-z0-9_-]+`.
+pub fn validate_new_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("a job id cannot be empty".into());
+    }
+    match id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+    {
+        Some(c) => Err(format!(
+            "job id `{id}` contains `{c}`; ids may use only letters, digits, `_` and `-`"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A fresh job id, as RQ makes one: a UUID4 in its hyphenated form.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A field of a job hash that cannot be used as it is.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("field `{field}` {problem}")]
+pub struct FieldError {
+    pub field: String,
+    pub problem: String,
+}
+
+impl FieldError {
+    fn new(field: &str, problem: impl Into<String>) -> Self {
+        FieldError {
+            field: field.to_owned(),
+            problem: problem.into(),
+        }
+    }
+}
+
+/// A job hash as read from Redis, parsed field by field when asked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobHash {
+    pub id: String,
+    pub fields: BTreeMap<String, Vec<u8>>,
+}
+
+impl JobHash {
+    pub fn new(id: impl Into<String>, fields: impl IntoIterator<Item = (String, Vec<u8>)>) -> Self {
+        JobHash {
+            id: id.into(),
+            fields: fields.into_iter().collect(),
+        }
+    }
+
+    /// The field as text, `None` when absent. Invalid UTF-8 is replaced, for display.
+    pub fn text(&self, field: &str) -> Option<String> {
+        self.fields
+            .get(field)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+    }
+
+    /// The field as text, treating `""` like absence (RQ's convention for unset).
+    pub fn nonempty(&self, field: &str) -> Option<String> {
+        self.text(field).filter(|s| !s.is_empty())
+    }
+
+    pub fn status(&self) -> Result<JobStatus, FieldError> {
+        match self.fields.get("status") {
+            None => Err(FieldError::new("status", "is missing")),
+            Some(raw) => std::str::from_utf8(raw)
+                .map_err(|_| FieldError::new("status", "is not text"))?
+                .parse()
+                .map_err(|e: String| FieldError::new("status", e)),
+        }
+    }
+
+    /// The queue the job belongs to; RQ's workers need it to file the job anywhere.
+    pub fn origin(&self) -> Result<String, FieldError> {
+        self.nonempty("origin")
+            .ok_or_else(|| FieldError::new("origin", "is missing or empty"))
+    }
+
+    /// An ISO timestamp field; `Ok(None)` when unset.
+    pub fn time(&self, field: &str) -> Result<Option<DateTime<Utc>>, FieldError> {
+        match self.nonempty(field) {
+            None => Ok(None),
+            Some(s) => timestamp::parse_iso(&s).map(Some).ok_or_else(|| {
+                FieldError::new(
+                    field,
+                    format!("is `{s}`, not an RQ timestamp like 2026-01-31T12:00:00.000000Z"),
+                )
+            }),
+        }
+    }
+
+    /// An integer field; `Ok(None)` when unset.
+    pub fn int(&self, field: &str) -> Result<Option<i64>, FieldError> {
+        match self.nonempty(field) {
+            None => Ok(None),
+            Some(s) => s
+                .trim()
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| FieldError::new(field, format!("is `{s}`, not a whole number"))),
+        }
+    }
+
+    /// The decoded call in `data`.
+    pub fn call(&self, mode: Decode) -> Result<Call, FieldError> {
+        let data = self
+            .fields
+            .get("data")
+            .ok_or_else(|| FieldError::new("data", "is missing"))?;
+        payload::decode_call(data, mode)
+            .map_err(|e: PayloadError| FieldError::new("data", format!("cannot be decoded: {e}")))
+    }
+
+    /// `meta`, decoded; `None` when absent or empty.
+    pub fn meta(&self) -> Result<Option<Map<String, Json>>, FieldError> {
+        match self.fields.get("meta") {
+            None => Ok(None),
+            Some(raw) if raw.is_empty() => Ok(None),
+            Some(raw) => match payload::decode_value(raw, Decode::Lenient) {
+                Ok((Json::Object(m), _)) => Ok(Some(m)),
+                Ok(_) => Err(FieldError::new("meta", "is not a dict")),
+                Err(e) => Err(FieldError::new("meta", format!("cannot be decoded: {e}"))),
+            },
+        }
+    }
+
+    /// A string entry of `meta` (bench keeps `event` and `job_name` there).
+    pub fn meta_str(&self, key: &str) -> Option<String> {
+        self.meta()
+            .ok()
+            .flatten()?
+            .get(key)?
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// `dependency_ids`, a JSON list.
+    pub fn dependency_ids(&self) -> Result<Vec<String>, FieldError> {
+        match self.nonempty("dependency_ids") {
+            None => Ok(self.nonempty("dependency_id").into_iter().collect()),
+            Some(s) => serde_json::from_str(&s).map_err(|_| {
+                FieldError::new(
+                    "dependency_ids",
+                    format!("is `{s}`, not a JSON list of ids"),
+                )
+            }),
+        }
+    }
+
+    /// `retry_intervals`, a JSON list of seconds.
+    pub fn retry_intervals(&self) -> Result<Vec<i64>, FieldError> {
+        match self.nonempty("retry_intervals") {
+            None => Ok(Vec::new()),
+            Some(s) => serde_json::from_str(&s).map_err(|_| {
+                FieldError::new(
+                    "retry_intervals",
+                    format!("is `{s}`, not a JSON list of seconds"),
+                )
+            }),
+        }
+    }
+
+    /// Checks every field a worker relies on, so a malformed job is set aside with a
+    /// reason before it can hurt anything (Python RQ's worker dies on most of these).
+    pub fn validate_for_run(&self) -> Result<Call, FieldError> {
+        self.status()?;
+        self.origin()?;
+        for f in [
+            "created_at",
+            "enqueued_at",
+            "started_at",
+            "ended_at",
+            "last_heartbeat",
+        ] {
+            self.time(f)?;
+        }
+        for f in [
+            "timeout",
+            "result_ttl",
+            "failure_ttl",
+            "ttl",
+            "retries_left",
+        ] {
+            self.int(f)?;
+        }
+        self.dependency_ids()?;
+        self.retry_intervals()?;
+        let call = self.call(Decode::Lenient)?;
+        if call.has_instance {
+            return Err(FieldError::new(
+                "data",
+                "holds a bound method (an instance), which only Python RQ can run",
+            ));
+        }
+        Ok(call)
+    }
+}
+
+/// A job to write. Times and the serializer are given at render time.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewJob {
+    pub id: String,
+    /// Full RQ queue name (with the bench prefix, if any).
+    pub queue: String,
+    pub func: String,
+    pub args: Vec<Json>,
+    pub kwargs: Map<String, Json>,
+    pub timeout: Option<i64>,
+    pub result_ttl: Option<i64>,
+    pub failure_ttl: Option<i64>,
+    pub ttl: Option<i64>,
+    pub description: Option<String>,
+    pub at_front: bool,
+    pub meta: Map<String, Json>,
+}
+
+/// RQ's default job timeout when neither the job nor the queue sets one.
+pub const DEFAULT_TIMEOUT: i64 = 180;
+
+impl NewJob {
+    /// The hash fields, in RQ's order. `enqueued` is false for scheduled jobs, which
+    /// RQ writes without `enqueued_at` and with status `scheduled`.
+    pub fn fields(
+        &self,
+        ser: Serializer,
+        now: DateTime<Utc>,
+        enqueued: bool,
+    ) -> Result<Vec<(&'static str, Vec<u8>)>, PayloadError> {
+        let now_s = timestamp::iso(now);
+        let description = self
+            .description
+            .clone()
+            .unwrap_or_else(|| payload::describe(&self.func, &self.args, &self.kwargs));
+        let mut f: Vec<(&'static str, Vec<u8>)> = vec![
+            ("created_at", now_s.clone().into_bytes()),
+            (
+                "data",
+                payload::encode_call(&self.func, &self.args, &self.kwargs, ser)?,
+            ),
+            ("success_callback_name", Vec::new()),
+            ("failure_callback_name", Vec::new()),
+            ("stopped_callback_name", Vec::new()),
+            ("started_at", Vec::new()),
+            ("ended_at", Vec::new()),
+            ("last_heartbeat", Vec::new()),
+            ("worker_name", Vec::new()),
+            ("group_id", Vec::new()),
+            ("origin", self.queue.clone().into_bytes()),
+            ("description", description.into_bytes()),
+        ];
+        if enqueued {
+            f.push(("enqueued_at", now_s.into_bytes()));
+        }
+        f.push((
+            "timeout",
+            self.timeout
+                .unwrap_or(DEFAULT_TIMEOUT)
+                .to_string()
+                .into_bytes(),
+        ));
+        for (name, v) in [
+            ("result_ttl", self.result_ttl),
+            ("failure_ttl", self.failure_ttl),
+            ("ttl", self.ttl),
+        ] {
+            if let Some(v) = v {
+                f.push((name, v.to_string().into_bytes()));
+            }
+        }
+        f.push((
+            "status",
+            if enqueued { "queued" } else { "scheduled" }
+                .as_bytes()
+                .to_vec(),
+        ));
+        if !self.meta.is_empty() {
+            f.push((
+                "meta",
+                payload::encode_value(&Json::Object(self.meta.clone()), ser)?,
+            ));
+        }
+        Ok(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hash(pairs: &[(&str, &str)]) -> JobHash {
+        JobHash::new(
+            "j",
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())),
+        )
+    }
+
+    #[test]
+    fn ids_are_checked() {
+        assert!(validate_new_id("my-job_1").is_ok());
+        assert!(validate_new_id(&new_id()).is_ok());
+        assert!(validate_new_id("a:b").unwrap_err().contains("`:`"));
+        assert!(validate_new_id("").is_err());
+    }
+
+    #[test]
+    fn malformed_fields_are_named() {
+        let h = hash(&[("status", "weird")]);
+        assert_eq!(h.status().unwrap_err().field, "status");
+        let h = hash(&[("timeout", "1m")]);
+        assert!(h.int("timeout").unwrap_err().to_string().contains("`1m`"));
+        let h = hash(&[("created_at", "1795865354.658008")]);
+        assert!(h.time("created_at").is_err());
+        let h = hash(&[("started_at", "")]);
+        assert_eq!(h.time("started_at"), Ok(None));
+    }
+
+    #[test]
+    fn new_job_fields_follow_rq() {
+        let job = NewJob {
+            id: "x".into(),
+            queue: "default".into(),
+            func: "tasks.add".into(),
+            args: vec![1.into(), 2.into()],
+            ..Default::default()
+        };
+        let f = job.fields(Serializer::Json, Utc::now(), true).unwrap();
+        let names: Vec<_> = f.iter().map(|(k, _)| *k).collect();
+        assert_eq!(names.first(), Some(&"created_at"));
+        assert!(names.contains(&"enqueued_at"));
+        let get = |k: &str| {
+            f.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        };
+        assert_eq!(get("status").as_deref(), Some("queued"));
+        assert_eq!(get("timeout").as_deref(), Some("180"));
+        assert_eq!(get("description").as_deref(), Some("tasks.add(1, 2)"));
+        let back = JobHash::new("x", f.into_iter().map(|(k, v)| (k.to_string(), v)));
+        assert_eq!(back.validate_for_run().unwrap().func, "tasks.add");
+    }
+}

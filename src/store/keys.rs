@@ -1,0 +1,189 @@
+//! Every Redis key bench touches, spelled exactly as Python RQ 2.x spells it.
+//!
+//! Nothing else in the crate formats a key: Rust code calls these functions and the
+//! Lua scripts receive the same prefixes through [`lua_prelude`], so the layout lives
+//! in this one file. Bench's own keys sit under `rq:bench:` so that a Frappe RQ user
+//! restricted by the ACL pattern `~rq:[^q]*` may still write them.
+
+use std::fmt::Write as _;
+
+/// Set of every known queue, as full queue keys (`rq:queue:<q>`), read by `rq info`.
+pub const QUEUES: &str = "rq:queues";
+/// Set of every live worker key, read by rq-dashboard.
+pub const WORKERS: &str = "rq:workers";
+/// Present while `rq suspend` is in effect: workers take no new job.
+pub const SUSPENDED: &str = "rq:suspended";
+
+const QUEUE: &str = "rq:queue:";
+const JOB: &str = "rq:job:";
+const WORKER: &str = "rq:worker:";
+const WORKERS_OF: &str = "rq:workers:";
+const PUBSUB: &str = "rq:pubsub:";
+const RESULTS: &str = "rq:results:";
+const EXECUTION: &str = "rq:execution:";
+const EXECUTIONS: &str = "rq:executions:";
+const BENCH: &str = "rq:bench:";
+
+/// The sorted-set registries RQ keeps per queue, by job state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Registry {
+    Started,
+    Finished,
+    Failed,
+    Deferred,
+    Scheduled,
+    Canceled,
+}
+
+impl Registry {
+    pub const ALL: [Registry; 6] = [
+        Registry::Started,
+        Registry::Finished,
+        Registry::Failed,
+        Registry::Deferred,
+        Registry::Scheduled,
+        Registry::Canceled,
+    ];
+
+    fn prefix(self) -> &'static str {
+        match self {
+            // RQ 2.x renamed the started registry's key to `wip`.
+            Registry::Started => "rq:wip:",
+            Registry::Finished => "rq:finished:",
+            Registry::Failed => "rq:failed:",
+            Registry::Deferred => "rq:deferred:",
+            Registry::Scheduled => "rq:scheduled:",
+            Registry::Canceled => "rq:canceled:",
+        }
+    }
+}
+
+/// `rq:queue:<q>`: the list of queued job ids, consumed from the left.
+pub fn queue(q: &str) -> String {
+    format!("{QUEUE}{q}")
+}
+
+/// The queue name inside a `rq:queue:<q>` key, if it is one.
+pub fn queue_name(key: &str) -> Option<&str> {
+    key.strip_prefix(QUEUE).filter(|q| !q.is_empty())
+}
+
+/// `rq:queue:<q>:intermediate`: ids taken by a blocking move but not yet started.
+pub fn intermediate(q: &str) -> String {
+    format!("{QUEUE}{q}:intermediate")
+}
+
+/// `rq:job:<id>`: the job hash.
+pub fn job(id: &str) -> String {
+    format!("{JOB}{id}")
+}
+
+/// `rq:job:<id>:dependents`: ids waiting for this job.
+pub fn dependents(id: &str) -> String {
+    format!("{JOB}{id}:dependents")
+}
+
+/// `rq:job::<id>:dependencies`: ids this job waits for (RQ writes the double colon).
+pub fn dependencies(id: &str) -> String {
+    format!("{JOB}:{id}:dependencies")
+}
+
+/// `rq:results:<id>`: the stream of execution results.
+pub fn results(id: &str) -> String {
+    format!("{RESULTS}{id}")
+}
+
+/// `rq:execution:<id>:<eid>`: one run of a job.
+pub fn execution(id: &str, eid: &str) -> String {
+    format!("{EXECUTION}{id}:{eid}")
+}
+
+/// `rq:executions:<id>`: the runs of a job in flight.
+pub fn executions(id: &str) -> String {
+    format!("{EXECUTIONS}{id}")
+}
+
+/// The registry of `q` for `state`, e.g. `rq:failed:<q>`.
+pub fn registry(reg: Registry, q: &str) -> String {
+    format!("{}{q}", reg.prefix())
+}
+
+/// `rq:worker:<name>`: a worker's hash.
+pub fn worker(name: &str) -> String {
+    format!("{WORKER}{name}")
+}
+
+/// The worker name inside a `rq:worker:<name>` key.
+pub fn worker_name(key: &str) -> Option<&str> {
+    key.strip_prefix(WORKER)
+}
+
+/// `rq:workers:<q>`: workers listening on `q`, read by `rq info`.
+pub fn workers_of(q: &str) -> String {
+    format!("{WORKERS_OF}{q}")
+}
+
+/// `rq:pubsub:<name>`: the channel RQ's `send_*_command` functions publish to.
+pub fn pubsub(name: &str) -> String {
+    format!("{PUBSUB}{name}")
+}
+
+/// `rq:bench:<name>`: bench's own bookkeeping (scheduler state, ledgers, leases).
+pub fn bench(name: &str) -> String {
+    format!("{BENCH}{name}")
+}
+
+/// Lua source that defines the table `K` of key prefixes for the scripts, generated
+/// from the constants above so scripts and Rust can never disagree on a key.
+pub fn lua_prelude() -> String {
+    let mut s = String::from("local K = {\n");
+    let entries = [
+        ("queues", QUEUES),
+        ("queue", QUEUE),
+        ("job", JOB),
+        ("results", RESULTS),
+        ("execution", EXECUTION),
+        ("executions", EXECUTIONS),
+        ("worker", WORKER),
+        ("workers", WORKERS),
+        ("workers_of", WORKERS_OF),
+        ("started", Registry::Started.prefix()),
+        ("finished", Registry::Finished.prefix()),
+        ("failed", Registry::Failed.prefix()),
+        ("deferred", Registry::Deferred.prefix()),
+        ("scheduled", Registry::Scheduled.prefix()),
+        ("canceled", Registry::Canceled.prefix()),
+    ];
+    for (name, value) in entries {
+        let _ = writeln!(s, "  {name} = {value:?},");
+    }
+    s.push_str("}\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_match_rq_layout() {
+        assert_eq!(queue("default"), "rq:queue:default");
+        assert_eq!(intermediate("default"), "rq:queue:default:intermediate");
+        assert_eq!(job("a"), "rq:job:a");
+        assert_eq!(dependents("a"), "rq:job:a:dependents");
+        assert_eq!(dependencies("a"), "rq:job::a:dependencies");
+        assert_eq!(registry(Registry::Started, "b:long"), "rq:wip:b:long");
+        assert_eq!(registry(Registry::Failed, "q"), "rq:failed:q");
+        assert_eq!(execution("a", "e"), "rq:execution:a:e");
+        assert_eq!(queue_name("rq:queue:b:long"), Some("b:long"));
+        assert_eq!(queue_name("rq:queue:"), None);
+        assert_eq!(queue_name("other"), None);
+    }
+
+    #[test]
+    fn lua_prelude_is_a_table_of_prefixes() {
+        let p = lua_prelude();
+        assert!(p.starts_with("local K = {"));
+        assert!(p.contains("started = \"rq:wip:\","));
+    }
+}

@@ -1,0 +1,56 @@
+-- Enqueue a batch of jobs, each exactly as Python RQ writes one (rq-layout §10.1), all
+-- in one atomic step so no job hash exists without its queue entry or the reverse.
+--
+-- ARGV[1]  number of jobs
+-- then per job:
+--   id, queue, at_front (0/1), run_at (score, or '' to push now), ttl ('' or seconds),
+--   npairs, field, value, ...
+-- An existing queued or started job with the same id is left alone and reported; any
+-- other existing job with the id is deleted first (Frappe's deduplicate rule, rq#793).
+-- Returns one entry per job: 'ok', or the status of the active job that blocked it.
+
+local n = tonumber(ARGV[1])
+
+-- Check every key first; see check_type.
+local bad = check_type(K.queues, 'set')
+if bad then return bad end
+local i = 2
+for _ = 1, n do
+  local id, queue, run_at, npairs = ARGV[i], ARGV[i + 1], ARGV[i + 3], tonumber(ARGV[i + 5])
+  bad = check_type(K.job .. id, 'hash')
+    or (run_at ~= '' and check_type(K.scheduled .. queue, 'zset'))
+    or (run_at == '' and check_type(K.queue .. queue, 'list'))
+  if bad then return bad end
+  i = i + 6 + 2 * npairs
+end
+
+i = 2
+local out = {}
+for _ = 1, n do
+  local id, queue, at_front, run_at, ttl, npairs =
+    ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], tonumber(ARGV[i + 5])
+  i = i + 6
+  local jkey = K.job .. id
+  local old = redis.call('HMGET', jkey, 'status', 'origin')
+  if old[1] == 'queued' or old[1] == 'started' then
+    out[#out + 1] = old[1]
+    i = i + 2 * npairs
+  else
+    if redis.call('EXISTS', jkey) == 1 then
+      unfile(id, old[1], old[2])
+      redis.call('DEL', jkey, K.results .. id)
+    end
+    i = hset_pairs(jkey, i, npairs)
+    if ttl ~= '' then redis.call('EXPIRE', jkey, ttl) end
+    redis.call('SADD', K.queues, K.queue .. queue)
+    if run_at ~= '' then
+      redis.call('ZADD', K.scheduled .. queue, run_at, id)
+    elseif at_front == '1' then
+      redis.call('LPUSH', K.queue .. queue, id)
+    else
+      redis.call('RPUSH', K.queue .. queue, id)
+    end
+    out[#out + 1] = 'ok'
+  end
+end
+return out

@@ -1,0 +1,52 @@
+-- Helpers shared by every bench script. `K` (key prefixes) is prepended from keys.rs.
+
+-- The registry that holds a job in `status`, or nil for queued/created jobs.
+local function registry_for(status, origin)
+  if status == 'started' then return K.started .. origin end
+  if status == 'finished' then return K.finished .. origin end
+  if status == 'failed' or status == 'stopped' then return K.failed .. origin end
+  if status == 'deferred' then return K.deferred .. origin end
+  if status == 'scheduled' then return K.scheduled .. origin end
+  if status == 'canceled' then return K.canceled .. origin end
+  return nil
+end
+
+-- HSET from a flat ARGV slice: n pairs starting at index i. Returns the next index.
+local function hset_pairs(key, i, n)
+  if n == 0 then return i end
+  local args = {}
+  for j = 0, 2 * n - 1 do args[#args + 1] = ARGV[i + j] end
+  redis.call('HSET', key, unpack(args))
+  return i + 2 * n
+end
+
+-- Removes a job id from wherever its status says it is (queue list or registry).
+-- Started jobs are filed as `<id>:<eid>`, so their members are matched by prefix.
+local function unfile(id, status, origin)
+  if origin == false or origin == nil or origin == '' then return end
+  if status == 'queued' then
+    redis.call('LREM', K.queue .. origin, 0, id)
+    return
+  end
+  local reg = registry_for(status, origin)
+  if reg == nil then return end
+  if status == 'started' then
+    local members = redis.call('ZRANGE', reg, 0, -1)
+    for _, m in ipairs(members) do
+      if m == id or string.sub(m, 1, #id + 1) == id .. ':' then redis.call('ZREM', reg, m) end
+    end
+  else
+    redis.call('ZREM', reg, id)
+  end
+end
+
+-- Scripts are atomic but not transactional: a command that fails midway leaves the
+-- writes before it. So every script checks the types of the keys it will write
+-- first, and refuses with a BENCH_WRONGTYPE error before touching anything.
+local function check_type(key, want)
+  local t = redis.call('TYPE', key)['ok']
+  if t ~= 'none' and t ~= want then
+    return redis.error_reply('BENCH_WRONGTYPE ' .. key .. ' is a ' .. t .. ', expected a ' .. want)
+  end
+  return nil
+end

@@ -1,0 +1,101 @@
+//! The Redis layer: RQ's key layout, its encodings, and the atomic job transitions.
+//!
+//! Everything above (worker, scheduler, admin commands) reaches Redis through
+//! [`Store`]; nothing here knows about them or about the hooks file.
+//!
+//! # Layout
+//! - [`keys`]: every key name, and the prefixes handed to Lua.
+//! - [`job`], [`payload`], [`timestamp`]: the job hash and RQ's byte formats.
+//! - [`connect`]: URL to connections, the single place connections are made.
+//! - [`scripts`] + `lua/`: multi-key transitions as Lua scripts.
+//! - [`enqueue`], [`query`]: writing jobs and reading them back.
+
+pub mod connect;
+pub mod enqueue;
+pub mod job;
+pub mod keys;
+pub mod payload;
+pub mod query;
+pub mod scripts;
+pub mod timestamp;
+
+use redis::aio::ConnectionManager;
+
+pub use connect::Endpoint;
+pub use enqueue::Enqueued;
+pub use job::{JobHash, JobStatus, NewJob};
+pub use payload::Serializer;
+
+/// Errors from the Redis layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("invalid Redis URL `{url}`: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("cannot reach Redis at {url}: {source}")]
+    Unreachable {
+        url: String,
+        #[source]
+        source: redis::RedisError,
+    },
+    #[error("Redis command failed: {0}")]
+    Redis(#[from] redis::RedisError),
+    #[error(transparent)]
+    Payload(#[from] payload::PayloadError),
+    #[error("unexpected reply from Redis: {0}")]
+    Protocol(String),
+}
+
+impl StoreError {
+    /// Whether retrying later may help: the server is away, not the request wrong.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Unreachable { .. } => true,
+            StoreError::Redis(e) => {
+                e.is_io_error()
+                    || e.is_connection_dropped()
+                    || e.is_connection_refusal()
+                    || e.is_timeout()
+                    || matches!(
+                        e.kind(),
+                        redis::ErrorKind::Server(
+                            redis::ServerErrorKind::BusyLoading
+                                | redis::ServerErrorKind::TryAgain
+                                | redis::ServerErrorKind::ReadOnly
+                                | redis::ServerErrorKind::MasterDown
+                        )
+                    )
+            }
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A handle on one Redis database holding RQ data. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    endpoint: Endpoint,
+    conn: ConnectionManager,
+}
+
+impl Store {
+    /// Connects to the Redis at `url`.
+    ///
+    /// # Errors
+    /// A bad URL, or a server that does not answer.
+    pub async fn open(url: &str) -> Result<Store> {
+        let endpoint = Endpoint::parse(url)?;
+        let conn = endpoint.manager().await?;
+        Ok(Store { endpoint, conn })
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// The shared connection; clones multiplex over one socket.
+    pub fn conn(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+}

@@ -1,0 +1,423 @@
+//! RQ's byte encodings: the `data` call tuple, `meta`, and result values.
+//!
+//! RQ never records which serializer wrote a job, so every reader here detects it:
+//! zlib is optional (RQ falls back to raw bytes) and a pickle starts with the PROTO
+//! opcode or a protocol-0/1 opcode, while a JSON call is an array. Values cross into
+//! the rest of bench as `serde_json::Value`, the common denominator of both formats.
+
+use std::io::{Read, Write};
+
+use flate2::Compression;
+use flate2::read::ZlibDecoder;
+use flate2::write::ZlibEncoder;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+use serde_pickle::{DeOptions, HashableValue, SerOptions, Value as Py};
+
+/// How `data`, `meta` and results are written. Reading accepts both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Serializer {
+    /// `pickle.dumps`, RQ's and Frappe's default.
+    #[default]
+    Pickle,
+    /// `json.dumps`, RQ's `JSONSerializer`.
+    Json,
+}
+
+/// Why bytes from Redis could not be decoded.
+#[derive(Debug, thiserror::Error)]
+pub enum PayloadError {
+    #[error("empty payload")]
+    Empty,
+    #[error("not a pickle or JSON payload: {0}")]
+    Undecodable(String),
+    #[error("payload is not a (func, instance, args, kwargs) tuple: {0}")]
+    Shape(String),
+    #[error("cannot encode value: {0}")]
+    Encode(String),
+}
+
+/// A job's call, as stored in `data`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// Dotted path of the function, e.g. `my_app.tasks.send`.
+    pub func: String,
+    /// Whether an instance was pickled with the call (a bound method, not portable).
+    pub has_instance: bool,
+    pub args: Vec<Json>,
+    pub kwargs: Map<String, Json>,
+    /// Set when a pickled value could not be represented faithfully (an object of
+    /// a class bench cannot rebuild), so it was shown as `null`.
+    pub lossy: bool,
+}
+
+/// Whether decoding may stand in `null` for pickled objects it cannot rebuild.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decode {
+    /// For display: never fail on exotic values.
+    Lenient,
+    /// For running: fail rather than hand a job a changed argument.
+    Strict,
+}
+
+/// zlib-compresses like Python's `zlib.compress` (default level).
+pub fn compress(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = ZlibEncoder::new(
+        Vec::with_capacity(bytes.len() / 2 + 16),
+        Compression::default(),
+    );
+    enc.write_all(bytes).expect("writing to a Vec cannot fail");
+    enc.finish().expect("writing to a Vec cannot fail")
+}
+
+/// Decompresses if the bytes are zlib, else returns them as they are (RQ's rule).
+pub fn decompress_lenient(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match ZlibDecoder::new(bytes).read_to_end(&mut out) {
+        Ok(_) => out,
+        Err(_) => bytes.to_vec(),
+    }
+}
+
+/// Encodes `(func, None, args, kwargs)` and compresses it, as RQ writes `data`.
+pub fn encode_call(
+    func: &str,
+    args: &[Json],
+    kwargs: &Map<String, Json>,
+    ser: Serializer,
+) -> Result<Vec<u8>, PayloadError> {
+    let raw = match ser {
+        Serializer::Json => serde_json::to_vec(&(func, Json::Null, args, kwargs))
+            .map_err(|e| PayloadError::Encode(e.to_string()))?,
+        Serializer::Pickle => {
+            let to_py = |v: &Json| {
+                serde_pickle::to_value(v).map_err(|e| PayloadError::Encode(e.to_string()))
+            };
+            let args = args.iter().map(to_py).collect::<Result<Vec<_>, _>>()?;
+            let tuple = Py::Tuple(vec![
+                Py::String(func.to_owned()),
+                Py::None,
+                Py::Tuple(args),
+                to_py(&Json::Object(kwargs.clone()))?,
+            ]);
+            serde_pickle::value_to_vec(&tuple, SerOptions::new())
+                .map_err(|e| PayloadError::Encode(e.to_string()))?
+        }
+    };
+    Ok(compress(&raw))
+}
+
+/// Decodes `data` in whichever form it was written.
+pub fn decode_call(data: &[u8], mode: Decode) -> Result<Call, PayloadError> {
+    let raw = decompress_lenient(data);
+    let (value, lossy) = decode_any(&raw, mode)?;
+    let Json::Array(mut parts) = value else {
+        return Err(PayloadError::Shape("not a sequence".into()));
+    };
+    if parts.len() != 4 {
+        return Err(PayloadError::Shape(format!(
+            "{} items instead of 4",
+            parts.len()
+        )));
+    }
+    let kwargs = match parts.pop() {
+        Some(Json::Object(m)) => m,
+        Some(Json::Null) => Map::new(),
+        _ => return Err(PayloadError::Shape("kwargs is not a dict".into())),
+    };
+    let args = match parts.pop() {
+        Some(Json::Array(a)) => a,
+        Some(Json::Null) => Vec::new(),
+        _ => return Err(PayloadError::Shape("args is not a sequence".into())),
+    };
+    let has_instance = !matches!(parts.pop(), Some(Json::Null));
+    let func = match parts.pop() {
+        Some(Json::String(f)) if !f.is_empty() => f,
+        _ => return Err(PayloadError::Shape("function name is not a string".into())),
+    };
+    Ok(Call {
+        func,
+        has_instance,
+        args,
+        kwargs,
+        lossy,
+    })
+}
+
+/// Serializes one value as RQ's serializer would (`return_value`, `meta`).
+pub fn encode_value(value: &Json, ser: Serializer) -> Result<Vec<u8>, PayloadError> {
+    match ser {
+        Serializer::Json => {
+            serde_json::to_vec(value).map_err(|e| PayloadError::Encode(e.to_string()))
+        }
+        Serializer::Pickle => serde_pickle::to_vec(value, SerOptions::new())
+            .map_err(|e| PayloadError::Encode(e.to_string())),
+    }
+}
+
+/// Decodes one serialized value (a result or `meta`), detecting its format.
+pub fn decode_value(bytes: &[u8], mode: Decode) -> Result<(Json, bool), PayloadError> {
+    decode_any(bytes, mode)
+}
+
+fn looks_like_json(bytes: &[u8]) -> bool {
+    matches!(
+        bytes.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'[' | b'{' | b'"' | b'-' | b'0'..=b'9' | b'n' | b't' | b'f')
+    )
+}
+
+fn decode_any(bytes: &[u8], mode: Decode) -> Result<(Json, bool), PayloadError> {
+    if bytes.is_empty() {
+        return Err(PayloadError::Empty);
+    }
+    // Protocol 2+ pickles open with PROTO (0x80); anything JSON-looking is tried as JSON first.
+    if bytes[0] != 0x80
+        && looks_like_json(bytes)
+        && let Ok(v) = serde_json::from_slice::<Json>(bytes)
+    {
+        return Ok((v, false));
+    }
+    let opts = match mode {
+        Decode::Lenient => DeOptions::new().replace_unresolved_globals(),
+        Decode::Strict => DeOptions::new(),
+    };
+    let py = serde_pickle::value_from_slice(bytes, opts)
+        .map_err(|e| PayloadError::Undecodable(e.to_string()))?;
+    let mut lossy = false;
+    let json = py_to_json(py, &mut lossy);
+    if lossy && mode == Decode::Strict {
+        return Err(PayloadError::Undecodable(
+            "holds values bench cannot represent".into(),
+        ));
+    }
+    Ok((json, lossy))
+}
+
+fn py_to_json(v: Py, lossy: &mut bool) -> Json {
+    match v {
+        Py::None => Json::Null,
+        Py::Bool(b) => Json::Bool(b),
+        Py::I64(i) => Json::from(i),
+        Py::Int(big) => big
+            .to_string()
+            .parse::<serde_json::Number>()
+            .map(Json::Number)
+            .unwrap_or_else(|_| Json::String(big.to_string())),
+        Py::F64(f) => serde_json::Number::from_f64(f)
+            .map(Json::Number)
+            .unwrap_or_else(|| {
+                *lossy = true;
+                Json::Null
+            }),
+        Py::Bytes(b) => {
+            *lossy = true;
+            Json::String(String::from_utf8_lossy(&b).into_owned())
+        }
+        Py::String(s) => Json::String(s),
+        Py::List(items) | Py::Tuple(items) => {
+            Json::Array(items.into_iter().map(|i| py_to_json(i, lossy)).collect())
+        }
+        Py::Set(items) | Py::FrozenSet(items) => Json::Array(
+            items
+                .into_iter()
+                .map(|i| py_to_json(i.into_value(), lossy))
+                .collect(),
+        ),
+        Py::Dict(map) => Json::Object(
+            map.into_iter()
+                .map(|(k, v)| (hashable_key(k, lossy), py_to_json(v, lossy)))
+                .collect(),
+        ),
+    }
+}
+
+fn hashable_key(k: HashableValue, lossy: &mut bool) -> String {
+    match k {
+        HashableValue::String(s) => s,
+        other => {
+            *lossy = true;
+            py_repr(&py_to_json(other.into_value(), lossy))
+        }
+    }
+}
+
+/// Renders a value the way Python's `repr` would, for RQ-style descriptions.
+pub fn py_repr(v: &Json) -> String {
+    match v {
+        Json::Null => "None".into(),
+        Json::Bool(true) => "True".into(),
+        Json::Bool(false) => "False".into(),
+        Json::Number(n) => n.to_string(),
+        Json::String(s) => {
+            let quote = if s.contains('\'') && !s.contains('"') {
+                '"'
+            } else {
+                '\''
+            };
+            let mut out = String::with_capacity(s.len() + 2);
+            out.push(quote);
+            for c in s.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if c == quote => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push(quote);
+            out
+        }
+        Json::Array(items) => format!(
+            "[{}]",
+            items.iter().map(py_repr).collect::<Vec<_>>().join(", ")
+        ),
+        Json::Object(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{}: {}", py_repr(&Json::String(k.clone())), py_repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// RQ's default description: `func(repr(a), k=repr(v))`, each repr cut at 75 chars.
+pub fn describe(func: &str, args: &[Json], kwargs: &Map<String, Json>) -> String {
+    fn cut(s: String) -> String {
+        if s.chars().count() > 75 {
+            s.chars().take(75).collect()
+        } else {
+            s
+        }
+    }
+    let parts: Vec<String> = args
+        .iter()
+        .map(|a| cut(py_repr(a)))
+        .chain(
+            kwargs
+                .iter()
+                .map(|(k, v)| format!("{k}={}", cut(py_repr(v)))),
+        )
+        .collect();
+    format!("{func}({})", parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn reads_python_rq_pickle_protocol_5() {
+        // zlib(pickle.dumps(('tasks.add', None, (1, 2), {'c': 3}), protocol=5)) from rq-layout §3.
+        let raw = hex(
+            "8005952000000000000000288c097461736b732e616464944e4b014b0286947d948c0163944b037374942e",
+        );
+        let call = decode_call(&compress(&raw), Decode::Strict).unwrap();
+        assert_eq!(call.func, "tasks.add");
+        assert_eq!(call.args, vec![json!(1), json!(2)]);
+        assert_eq!(Json::Object(call.kwargs), json!({"c": 3}));
+        assert!(!call.has_instance);
+    }
+
+    #[test]
+    fn reads_python_rq_json_compressed_and_raw() {
+        let z = hex(
+            "789c8b562a492cce2ed64b4c4951d251c82bcdc9d1518836d451308ad551a8564a56b25230ae8d0500d83e0aac",
+        );
+        let call = decode_call(&z, Decode::Strict).unwrap();
+        assert_eq!((call.func.as_str(), call.args.len()), ("tasks.add", 2));
+        let raw = br#"["tasks.echo", null, ["plain"], {}]"#;
+        assert_eq!(
+            decode_call(raw, Decode::Strict).unwrap().args,
+            vec![json!("plain")]
+        );
+    }
+
+    #[test]
+    fn reads_hand_written_protocol_2_with_list_args() {
+        let call = decode_call(
+            b"\x80\x02(X\x0a\x00\x00\x00tasks.echoN]K\x04a}t.",
+            Decode::Strict,
+        )
+        .unwrap();
+        assert_eq!(call.func, "tasks.echo");
+        assert_eq!(call.args, vec![json!(4)]);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(decode_call(b"\x00\x01garbage", Decode::Lenient).is_err());
+        assert!(decode_call(b"", Decode::Lenient).is_err());
+        assert!(decode_call(b"[1, 2]", Decode::Lenient).is_err());
+    }
+
+    #[test]
+    fn describes_like_rq() {
+        let kw = json!({"c": 3, "s": "it's"});
+        assert_eq!(
+            describe("tasks.add", &[json!(1), json!(2)], kw.as_object().unwrap()),
+            "tasks.add(1, 2, c=3, s=\"it's\")"
+        );
+        assert_eq!(describe("tasks.noop", &[], &Map::new()), "tasks.noop()");
+    }
+
+    fn json_value() -> impl Strategy<Value = Json> {
+        let leaf = prop_oneof![
+            Just(Json::Null),
+            any::<bool>().prop_map(Json::Bool),
+            any::<i64>().prop_map(Json::from),
+            (-1e12f64..1e12).prop_map(Json::from),
+            ".{0,12}".prop_map(Json::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),
+                prop::collection::btree_map("[a-z]{1,6}", inner, 0..4)
+                    .prop_map(|m| Json::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn call_round_trips_in_both_serializers(
+            func in "[a-z]{1,8}(\\.[a-z_]{1,8}){0,3}",
+            args in prop::collection::vec(json_value(), 0..4),
+            kwargs in prop::collection::btree_map("[a-z_]{1,8}", json_value(), 0..4),
+        ) {
+            let kwargs: Map<String, Json> = kwargs.into_iter().collect();
+            for ser in [Serializer::Pickle, Serializer::Json] {
+                let data = encode_call(&func, &args, &kwargs, ser).unwrap();
+                let call = decode_call(&data, Decode::Strict).unwrap();
+                prop_assert_eq!(&call.func, &func);
+                prop_assert_eq!(&call.args, &args);
+                prop_assert_eq!(&call.kwargs, &kwargs);
+            }
+        }
+
+        #[test]
+        fn value_round_trips(v in json_value()) {
+            for ser in [Serializer::Pickle, Serializer::Json] {
+                let (back, lossy) = decode_value(&encode_value(&v, ser).unwrap(), Decode::Strict).unwrap();
+                prop_assert_eq!(&back, &v);
+                prop_assert!(!lossy);
+            }
+        }
+    }
+}

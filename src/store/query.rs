@@ -1,0 +1,168 @@
+//! Reading RQ data back: queues, registry members, job hashes and results.
+//! Every read is paged or pipelined so that 100,000 jobs cost a few round trips.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use redis::AsyncCommands;
+use redis::streams::StreamRangeReply;
+
+use super::job::{JobHash, JobStatus};
+use super::keys::{self, Registry};
+use super::payload;
+use super::{Result, Store};
+
+/// Hashes fetched per pipeline.
+const FETCH_BATCH: usize = 500;
+
+/// One entry of `rq:results:<id>` (rq-layout §7).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultEntry {
+    /// Milliseconds part of the stream id: when the result was written.
+    pub created_ms: u64,
+    /// 1 successful, 2 failed, 3 stopped, 4 retried, 5 retries exhausted.
+    pub kind: u8,
+    pub worker_name: String,
+    /// Serialized return value (base64 already removed).
+    pub return_value: Option<Vec<u8>>,
+    /// Traceback text (base64 and zlib already removed).
+    pub exc_string: Option<String>,
+    pub execution_id: Option<String>,
+    pub started_at: Option<f64>,
+    pub ended_at: Option<f64>,
+}
+
+impl ResultEntry {
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            1 => "successful",
+            2 => "failed",
+            3 => "stopped",
+            4 => "retried",
+            5 => "retries exhausted",
+            _ => "unknown",
+        }
+    }
+}
+
+impl Store {
+    /// Queue names from `rq:queues`, sorted; members that are not `rq:queue:*` keys
+    /// are skipped (they crash `rq info`, they must not crash bench).
+    pub async fn queue_names(&self) -> Result<Vec<String>> {
+        let members: Vec<String> = self.conn().smembers(keys::QUEUES).await?;
+        let mut names: Vec<String> = members
+            .iter()
+            .filter_map(|m| keys::queue_name(m))
+            .map(str::to_owned)
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// How many jobs `queue` holds in `status`.
+    pub async fn count(&self, queue: &str, status: JobStatus) -> Result<u64> {
+        let mut c = self.conn();
+        Ok(match status.registry() {
+            None if status == JobStatus::Queued => c.llen(keys::queue(queue)).await?,
+            None => 0,
+            Some(reg) => c.zcard(keys::registry(reg, queue)).await?,
+        })
+    }
+
+    /// Up to `count` job ids of `queue` in `status`, from position `start`, in queue
+    /// order (oldest first for registries, front first for the queue).
+    pub async fn ids(
+        &self,
+        queue: &str,
+        status: JobStatus,
+        start: u64,
+        count: u64,
+    ) -> Result<Vec<String>> {
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        let (start, stop) = (start as isize, (start + count - 1) as isize);
+        let mut c = self.conn();
+        let ids: Vec<String> = match status.registry() {
+            None if status == JobStatus::Queued => {
+                c.lrange(keys::queue(queue), start, stop).await?
+            }
+            None => Vec::new(),
+            Some(reg) => c.zrange(keys::registry(reg, queue), start, stop).await?,
+        };
+        Ok(if status == JobStatus::Started {
+            ids.into_iter().map(strip_execution).collect()
+        } else {
+            ids
+        })
+    }
+
+    /// The job hashes of `ids`, `None` where the hash is gone.
+    pub async fn fetch(&self, ids: &[String]) -> Result<Vec<Option<JobHash>>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(FETCH_BATCH) {
+            let mut pipe = redis::pipe();
+            for id in chunk {
+                pipe.hgetall(keys::job(id));
+            }
+            let maps: Vec<Vec<(String, Vec<u8>)>> = pipe.query_async(&mut self.conn()).await?;
+            out.extend(chunk.iter().zip(maps).map(|(id, fields)| {
+                (!fields.is_empty()).then(|| JobHash::new(id.clone(), fields))
+            }));
+        }
+        Ok(out)
+    }
+
+    /// One job's hash, `None` when there is no such job.
+    pub async fn fetch_one(&self, id: &str) -> Result<Option<JobHash>> {
+        Ok(self.fetch(&[id.to_owned()]).await?.pop().flatten())
+    }
+
+    /// Every stored result of a job, newest first.
+    pub async fn results(&self, id: &str) -> Result<Vec<ResultEntry>> {
+        let reply: StreamRangeReply = self.conn().xrevrange(keys::results(id), "+", "-").await?;
+        Ok(reply
+            .ids
+            .into_iter()
+            .map(|e| {
+                let get = |k: &str| {
+                    e.map
+                        .get(k)
+                        .and_then(|v| redis::from_redis_value::<String>(v.clone()).ok())
+                };
+                ResultEntry {
+                    created_ms: e
+                        .id
+                        .split('-')
+                        .next()
+                        .and_then(|ms| ms.parse().ok())
+                        .unwrap_or(0),
+                    kind: get("type").and_then(|t| t.parse().ok()).unwrap_or(0),
+                    worker_name: get("worker_name").unwrap_or_default(),
+                    return_value: get("return_value").and_then(|b| B64.decode(b).ok()),
+                    exc_string: get("exc_string").and_then(|b| B64.decode(b).ok()).map(|z| {
+                        String::from_utf8_lossy(&payload::decompress_lenient(&z)).into_owned()
+                    }),
+                    execution_id: get("execution_id"),
+                    started_at: get("execution_started_at").and_then(|t| t.parse().ok()),
+                    ended_at: get("execution_ended_at").and_then(|t| t.parse().ok()),
+                }
+            })
+            .collect())
+    }
+
+    /// The registry members of every started job of `queue` (`<id>:<eid>`).
+    pub async fn started_members(&self, queue: &str) -> Result<Vec<String>> {
+        Ok(self
+            .conn()
+            .zrange(keys::registry(Registry::Started, queue), 0, -1)
+            .await?)
+    }
+}
+
+/// `<id>:<eid>` to `<id>`; RQ tolerates members without an execution id.
+pub fn strip_execution(member: String) -> String {
+    match member.split_once(':') {
+        Some((id, _)) => id.to_owned(),
+        None => member,
+    }
+}

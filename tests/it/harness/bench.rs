@@ -1,0 +1,167 @@
+//! Running the real `bench` binary against a test's own Redis and hooks file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use super::redis::RedisServer;
+
+/// A test's world: its redis-server and a folder holding its hooks file.
+pub struct Env {
+    pub redis: RedisServer,
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    /// A fresh Redis and an empty hooks file (bench's defaults).
+    pub fn new() -> Env {
+        Env::with_hooks("")
+    }
+
+    /// A fresh Redis and the given hooks file.
+    pub fn with_hooks(toml: &str) -> Env {
+        let env = Env {
+            redis: RedisServer::start(),
+            dir: tempfile::tempdir().unwrap(),
+        };
+        env.write_hooks(toml);
+        env
+    }
+
+    /// Like [`Env::with_hooks`] with a Redis that survives restarts.
+    pub fn persistent(toml: &str) -> Env {
+        let env = Env {
+            redis: RedisServer::start_persistent(),
+            dir: tempfile::tempdir().unwrap(),
+        };
+        env.write_hooks(toml);
+        env
+    }
+
+    pub fn write_hooks(&self, toml: &str) {
+        std::fs::write(self.hooks(), toml).unwrap();
+    }
+
+    pub fn hooks(&self) -> PathBuf {
+        self.dir.path().join("hooks.toml")
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// `bench` with this env's hooks file and Redis.
+    pub fn bench(&self) -> Cmd {
+        Cmd::new(self.dir.path())
+            .env("BENCH_CONFIG", self.hooks().to_str().unwrap())
+            .env("BENCH_REDIS_URL", &self.redis.url())
+    }
+
+    pub fn conn(&self) -> redis::Connection {
+        self.redis.conn()
+    }
+}
+
+/// A `bench` invocation under construction.
+#[must_use]
+pub struct Cmd {
+    cmd: Command,
+    stdin: Option<Vec<u8>>,
+}
+
+impl Cmd {
+    pub fn new(cwd: &Path) -> Cmd {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bench"));
+        cmd.current_dir(cwd)
+            .env_remove("BENCH_CONFIG")
+            .env_remove("BENCH_REDIS_URL")
+            .env("NO_COLOR", "1");
+        Cmd { cmd, stdin: None }
+    }
+
+    pub fn args<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(mut self, args: I) -> Cmd {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn arg_path(mut self, p: &Path) -> Cmd {
+        self.cmd.arg(p);
+        self
+    }
+
+    pub fn env(mut self, k: &str, v: &str) -> Cmd {
+        self.cmd.env(k, v);
+        self
+    }
+
+    pub fn env_remove(mut self, k: &str) -> Cmd {
+        self.cmd.env_remove(k);
+        self
+    }
+
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Cmd {
+        self.stdin = Some(bytes.into());
+        self
+    }
+
+    /// Runs to completion.
+    pub fn run(mut self) -> Out {
+        self.cmd.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+        self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = self.cmd.spawn().expect("bench binary runs");
+        if let Some(input) = self.stdin.take() {
+            let mut pipe = child.stdin.take().unwrap();
+            std::thread::spawn(move || {
+                let _ = pipe.write_all(&input);
+            });
+        }
+        Out(child.wait_with_output().unwrap())
+    }
+
+    /// Runs and asserts exit code 0.
+    pub fn ok(self) -> Out {
+        self.run().code(0)
+    }
+
+    /// Starts in the background with output captured into files under `log_dir`.
+    pub fn spawn(mut self, log_dir: &Path, name: &str) -> Child {
+        let out = std::fs::File::create(log_dir.join(format!("{name}.out"))).unwrap();
+        let err = std::fs::File::create(log_dir.join(format!("{name}.err"))).unwrap();
+        self.cmd
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .expect("bench binary runs")
+    }
+}
+
+/// A finished run.
+pub struct Out(pub Output);
+
+impl Out {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+
+    /// Asserts the exit code, showing both streams when it differs.
+    pub fn code(self, want: i32) -> Out {
+        let got = self.0.status.code();
+        assert_eq!(
+            got,
+            Some(want),
+            "exit code {got:?}, want {want}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+}

@@ -1,0 +1,95 @@
+//! Python RQ 2.12 in a virtualenv, for interop tests. The venv lives under the cargo
+//! target folder and is created on first use (or by `.ci/run` ahead of time).
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+pub const RQ_VERSION: &str = "2.12.0";
+
+/// The venv folder: `$BENCH_TEST_VENV`, else `<target>/tmp/rq-venv`.
+pub fn venv() -> PathBuf {
+    std::env::var_os("BENCH_TEST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("rq-venv"))
+}
+
+/// The venv's executables, creating the venv once per test run if it is missing.
+pub fn bin(name: &str) -> PathBuf {
+    static READY: OnceLock<()> = OnceLock::new();
+    READY.get_or_init(ensure_venv);
+    venv().join("bin").join(name)
+}
+
+fn ensure_venv() {
+    let dir = venv();
+    let marker = dir.join(format!(".rq-{RQ_VERSION}"));
+    if marker.exists() {
+        return;
+    }
+    std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
+    // Several test binaries may start at once: take a file lock around the install.
+    let lock = std::fs::File::create(dir.with_extension("lock")).unwrap();
+    lock.lock().unwrap();
+    if marker.exists() {
+        return;
+    }
+    let run = |cmd: &mut Command, what: &str| {
+        let out = cmd.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert!(
+            out.status.success(),
+            "{what} failed:\n{}\n{}\nhint: run `bash .ci/run`, which installs Python RQ into {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            dir.display()
+        );
+    };
+    run(
+        Command::new("python3").args(["-m", "venv"]).arg(&dir),
+        "python3 -m venv (install python3-venv)",
+    );
+    run(
+        Command::new(dir.join("bin/pip")).args([
+            "install",
+            "-q",
+            &format!("rq=={RQ_VERSION}"),
+            "supervisor",
+        ]),
+        "pip install rq",
+    );
+    std::fs::write(&marker, "").unwrap();
+}
+
+/// The folder with the Python helpers used by tests (`tasks.py`, `rq_tool.py`).
+pub fn py_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/py")
+}
+
+/// Runs the venv's python on `tests/py/<script>` with `args`.
+pub fn script(script: &str, args: &[&str]) -> Output {
+    let out = Command::new(bin("python"))
+        .arg(py_dir().join(script))
+        .args(args)
+        .env("PYTHONPATH", py_dir())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python {script} {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Runs `rq <args>` from the venv with the test tasks importable.
+pub fn rq(args: &[&str]) -> Output {
+    Command::new(bin("rq"))
+        .args(args)
+        .env("PYTHONPATH", py_dir())
+        .current_dir(py_dir())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}

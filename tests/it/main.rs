@@ -1,0 +1,18 @@
+//! Integration tests: the real `bench` binary against real redis-servers and real
+//! Python RQ. Each test starts its own redis-server, so tests run in parallel.
+
+#![allow(unreachable_pub)]
+
+#[allow(dead_code)]
+mod harness;
+
+/// Command line, exit codes and hooks-file errors.
+mod cli;
+/// `bench enqueue`: single, bulk, deduplication, atomicity.
+mod enqueue;
+/// Generated completions and man pages are up to date.
+mod generated;
+/// Interoperability with Python RQ 2.12 in both directions.
+mod interop;
+/// `bench jobs list` and `bench jobs show`.
+mod jobs;
