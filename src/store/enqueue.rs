@@ -2,7 +2,7 @@
 //! few per thousand jobs in bulk.
 
 use chrono::{DateTime, Utc};
-use futures_util::future::try_join_all;
+use futures_util::{StreamExt, TryStreamExt, stream};
 
 use super::job::{JobStatus, NewJob};
 use super::payload::Serializer;
@@ -38,17 +38,14 @@ impl Store {
         ser: Serializer,
         now: DateTime<Utc>,
     ) -> Result<Vec<Enqueued>> {
-        let mut out = Vec::with_capacity(jobs.len());
-        let chunks: Vec<&[NewJob]> = jobs.chunks(CHUNK).collect();
-        for wave in chunks.chunks(PIPELINE_DEPTH) {
-            let calls = wave
-                .iter()
-                .map(|chunk| self.enqueue_chunk(chunk, run_at, ser, now));
-            for part in try_join_all(calls).await? {
-                out.extend(part);
-            }
-        }
-        Ok(out)
+        // Up to PIPELINE_DEPTH calls in flight keep Redis busy while the next chunk is
+        // encoded; `buffered` keeps the results in order.
+        let parts: Vec<Vec<Enqueued>> = stream::iter(jobs.chunks(CHUNK))
+            .map(|chunk| self.enqueue_chunk(chunk, run_at, ser, now))
+            .buffered(PIPELINE_DEPTH)
+            .try_collect()
+            .await?;
+        Ok(parts.into_iter().flatten().collect())
     }
 
     async fn enqueue_chunk(

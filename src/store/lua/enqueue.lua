@@ -11,38 +11,57 @@
 
 local n = tonumber(ARGV[1])
 
--- Check every key first; see check_type.
+-- Check every key before the first write (see check_type). The job key's type also
+-- tells whether an older job with the same id exists.
 local bad = check_type(K.queues, 'set')
 if bad then return bad end
+local exists = {}
+local checked = {}
 local i = 2
-for _ = 1, n do
+for j = 1, n do
   local id, queue, run_at, npairs = ARGV[i], ARGV[i + 1], ARGV[i + 3], tonumber(ARGV[i + 5])
-  bad = check_type(K.job .. id, 'hash')
-    or (run_at ~= '' and check_type(K.scheduled .. queue, 'zset'))
-    or (run_at == '' and check_type(K.queue .. queue, 'list'))
-  if bad then return bad end
+  local t = redis.call('TYPE', K.job .. id)['ok']
+  if t ~= 'none' and t ~= 'hash' then
+    return redis.error_reply('BENCH_WRONGTYPE ' .. K.job .. id .. ' is a ' .. t .. ', expected a hash')
+  end
+  exists[j] = t == 'hash'
+  local target = (run_at ~= '' and K.scheduled or K.queue) .. queue
+  if not checked[target] then
+    bad = check_type(target, run_at ~= '' and 'zset' or 'list')
+    if bad then return bad end
+    checked[target] = true
+  end
   i = i + 6 + 2 * npairs
 end
 
 i = 2
 local out = {}
-for _ = 1, n do
+local last_queue = nil
+for j = 1, n do
   local id, queue, at_front, run_at, ttl, npairs =
     ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], tonumber(ARGV[i + 5])
   i = i + 6
   local jkey = K.job .. id
-  local old = redis.call('HMGET', jkey, 'status', 'origin')
-  if old[1] == 'queued' or old[1] == 'started' then
-    out[#out + 1] = old[1]
-    i = i + 2 * npairs
-  else
-    if redis.call('EXISTS', jkey) == 1 then
+  local blocked = nil
+  if exists[j] then
+    local old = redis.call('HMGET', jkey, 'status', 'origin')
+    if old[1] == 'queued' or old[1] == 'started' then
+      blocked = old[1]
+    else
       unfile(id, old[1], old[2])
       redis.call('DEL', jkey, K.results .. id)
     end
+  end
+  if blocked then
+    out[j] = blocked
+    i = i + 2 * npairs
+  else
     i = hset_pairs(jkey, i, npairs)
     if ttl ~= '' then redis.call('EXPIRE', jkey, ttl) end
-    redis.call('SADD', K.queues, K.queue .. queue)
+    if queue ~= last_queue then
+      redis.call('SADD', K.queues, K.queue .. queue)
+      last_queue = queue
+    end
     if run_at ~= '' then
       redis.call('ZADD', K.scheduled .. queue, run_at, id)
     elseif at_front == '1' then
@@ -50,7 +69,7 @@ for _ = 1, n do
     else
       redis.call('RPUSH', K.queue .. queue, id)
     end
-    out[#out + 1] = 'ok'
+    out[j] = 'ok'
   end
 end
 return out

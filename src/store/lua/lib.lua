@@ -14,9 +14,7 @@ end
 -- HSET from a flat ARGV slice: n pairs starting at index i. Returns the next index.
 local function hset_pairs(key, i, n)
   if n == 0 then return i end
-  local args = {}
-  for j = 0, 2 * n - 1 do args[#args + 1] = ARGV[i + j] end
-  redis.call('HSET', key, unpack(args))
+  redis.call('HSET', key, unpack(ARGV, i, i + 2 * n - 1))
   return i + 2 * n
 end
 
