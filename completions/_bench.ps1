@@ -37,10 +37,18 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;worker' {
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Queues to take jobs from, comma-separated, highest priority first [default: short,default,long, then custom queues]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queues to take jobs from, comma-separated, highest priority first [default: short,default,long, then custom queues]')
+            [CompletionResult]::new('--strategy', '--strategy', [CompletionResultType]::ParameterName, 'Order in which queues are tried')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Jobs run at once by this process')
+            [CompletionResult]::new('--num-workers', '--num-workers', [CompletionResultType]::ParameterName, 'Jobs run at once by this process')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Worker name shown by `rq info` [default: a random hex id]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Exit once the queues are empty and running jobs are done')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log warnings and errors only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break

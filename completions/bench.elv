@@ -33,10 +33,18 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bench;worker'= {
+            cand -q 'Queues to take jobs from, comma-separated, highest priority first [default: short,default,long, then custom queues]'
+            cand --queue 'Queues to take jobs from, comma-separated, highest priority first [default: short,default,long, then custom queues]'
+            cand --strategy 'Order in which queues are tried'
+            cand -n 'Jobs run at once by this process'
+            cand --num-workers 'Jobs run at once by this process'
+            cand --name 'Worker name shown by `rq info` [default: a random hex id]'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand --burst 'Exit once the queues are empty and running jobs are done'
+            cand --quiet 'Log warnings and errors only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

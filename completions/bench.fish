@@ -35,9 +35,17 @@ complete -c bench -n "__fish_bench_needs_command" -f -a "jobs" -d 'Inspect and m
 complete -c bench -n "__fish_bench_needs_command" -f -a "setup" -d 'Generate process-manager configuration'
 complete -c bench -n "__fish_bench_needs_command" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
 complete -c bench -n "__fish_bench_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand worker" -s q -l queue -d 'Queues to take jobs from, comma-separated, highest priority first [default: short,default,long, then custom queues]' -r
+complete -c bench -n "__fish_bench_using_subcommand worker" -l strategy -d 'Order in which queues are tried' -r -f -a "default\t'Strict priority in the order given'
+round-robin\t'The order rotates after each claim'
+random\t'A new random order for each claim'"
+complete -c bench -n "__fish_bench_using_subcommand worker" -s n -l num-workers -d 'Jobs run at once by this process' -r
+complete -c bench -n "__fish_bench_using_subcommand worker" -l name -d 'Worker name shown by `rq info` [default: a random hex id]' -r
 complete -c bench -n "__fish_bench_using_subcommand worker" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand worker" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand worker" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand worker" -l burst -d 'Exit once the queues are empty and running jobs are done'
+complete -c bench -n "__fish_bench_using_subcommand worker" -l quiet -d 'Log warnings and errors only'
+complete -c bench -n "__fish_bench_using_subcommand worker" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bench -n "__fish_bench_using_subcommand worker" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand schedule" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand schedule" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r

@@ -4,6 +4,7 @@
 //! - [`cli`]: clap definitions and dispatch; calls the features below.
 //! - [`config`]: the hooks TOML, validated into [`config::Config`].
 //! - [`enqueue`], [`admin`]: operator commands (`enqueue`, `jobs ...`).
+//! - [`worker`]: `bench worker`, which runs jobs.
 //! - [`store`]: Redis in Python RQ's layout: keys, encodings, Lua scripts. Every
 //!   feature reaches Redis through it; it knows nothing above itself.
 //! - [`cron`]: croniter-compatible cron expressions, pure.
@@ -18,3 +19,4 @@ pub mod error;
 pub mod generate;
 pub mod output;
 pub mod store;
+pub mod worker;

@@ -48,7 +48,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run jobs from one or more queues
-    Worker,
+    Worker(crate::worker::WorkerArgs),
     /// Run the scheduler that enqueues scheduler_events on time
     Schedule,
     /// Put a job on a queue
@@ -103,7 +103,23 @@ fn run(cli: Cli) -> Result<()> {
         std::env::var_os("BENCH_CONFIG").is_some() || cli.config != Path::new("hooks.toml");
     let cfg = Config::load(&cli.config, explicit, cli.redis_url.as_deref())?;
     match &cli.command {
-        Command::Worker => not_built("worker"),
+        Command::Worker(a) => {
+            let opts = crate::worker::Options::resolve(&cfg, a)?;
+            heavy(async {
+                let store = open(&cfg).await?;
+                let shutdown = crate::worker::Shutdown::new();
+                shutdown.on_signals()?;
+                crate::worker::run(
+                    std::sync::Arc::new(cfg.clone()),
+                    store,
+                    opts,
+                    crate::worker::runner::Handlers::builtin(),
+                    shutdown,
+                )
+                .await?;
+                Ok(())
+            })
+        }
         Command::Schedule => not_built("schedule"),
         Command::Setup(SetupCommand::Supervisor) => not_built("setup supervisor"),
         Command::Jobs(JobsCommand::Retry) => not_built("jobs retry"),
@@ -117,6 +133,16 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Generate(_) => unreachable!("handled above"),
     }
+}
+
+/// Long-running services (worker, scheduler) use a thread pool, so a slow job
+/// spawn or a burst of output never stalls heartbeats.
+fn heavy<F: std::future::Future<Output = Result<()>>>(f: F) -> Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?
+        .block_on(f)
 }
 
 /// Short-lived commands run on a single-threaded runtime: lighter than a pool.

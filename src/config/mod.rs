@@ -132,6 +132,8 @@ pub struct JobDefaults {
 pub struct Config {
     /// The hooks file read, or `None` when running on built-in defaults.
     pub source: Option<PathBuf>,
+    /// The path looked at for the hooks file (set even when it did not exist).
+    pub path: PathBuf,
     /// Folder relative paths are resolved against.
     pub dir: PathBuf,
     pub bench_id: Option<String>,
@@ -182,6 +184,7 @@ impl Config {
                 c
             })?,
         };
+        cfg.path = path.to_owned();
         if let Some(url) = redis_url {
             cfg.redis_url = url.to_owned();
             cfg.redis_url_configured = true;
@@ -504,6 +507,7 @@ impl Validator<'_> {
 
         Ok(Config {
             source: Some(self.path.to_owned()),
+            path: self.path.to_owned(),
             dir,
             bench_id,
             redis_url,

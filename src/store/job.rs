@@ -302,6 +302,26 @@ impl JobHash {
     }
 }
 
+/// What RQ's `Retry` asks for after a failed run, if anything: the run-at time
+/// (`None` to requeue at once), the retries left after this one, and whether the job
+/// goes to the head of its queue.
+pub fn retry_plan(h: &JobHash, now: DateTime<Utc>) -> Option<(Option<DateTime<Utc>>, i64, bool)> {
+    let left = h.int("retries_left").ok().flatten().filter(|n| *n > 0)?;
+    let intervals = h.retry_intervals().unwrap_or_default();
+    // RQ aligns intervals to the end: Retry(max=3, interval=[1, 2]) waits 1, 1, 2.
+    let wait = if intervals.is_empty() {
+        0
+    } else {
+        intervals[(intervals.len() as i64 - left).max(0) as usize]
+    };
+    let at = (wait > 0).then(|| now + chrono::Duration::seconds(wait));
+    Some((
+        at,
+        left - 1,
+        h.text("enqueue_at_front_on_retry").as_deref() == Some("1"),
+    ))
+}
+
 /// A job to write. Times and the serializer are given at render time.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewJob {
@@ -420,6 +440,25 @@ mod tests {
         assert!(h.time("created_at").is_err());
         let h = hash(&[("started_at", "")]);
         assert_eq!(h.time("started_at"), Ok(None));
+    }
+
+    #[test]
+    fn retries_follow_rq_interval_alignment() {
+        let now = Utc::now();
+        let wait = |left: &str| {
+            let (at, rest, _) = retry_plan(
+                &hash(&[("retries_left", left), ("retry_intervals", "[1, 2]")]),
+                now,
+            )
+            .unwrap();
+            ((at.unwrap() - now).num_seconds(), rest)
+        };
+        assert_eq!([wait("3"), wait("2"), wait("1")], [(1, 2), (1, 1), (2, 0)]);
+        assert!(retry_plan(&hash(&[("retries_left", "0")]), now).is_none());
+        assert_eq!(
+            retry_plan(&hash(&[("retries_left", "1")]), now),
+            Some((None, 0, false))
+        );
     }
 
     #[test]

@@ -147,6 +147,7 @@ pub fn lua_prelude() -> String {
         ("worker", WORKER),
         ("workers", WORKERS),
         ("workers_of", WORKERS_OF),
+        ("suspended", SUSPENDED),
         ("started", Registry::Started.prefix()),
         ("finished", Registry::Finished.prefix()),
         ("failed", Registry::Failed.prefix()),

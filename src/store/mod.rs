@@ -9,11 +9,13 @@
 //! - [`connect`]: URL to connections, the single place connections are made.
 //! - [`scripts`] + `lua/`: multi-key transitions as Lua scripts.
 //! - [`enqueue`], [`query`]: writing jobs and reading them back.
+//! - [`lifecycle`]: claim, heartbeat, finish and recovery, as a worker drives a job.
 
 pub mod connect;
 pub mod enqueue;
 pub mod job;
 pub mod keys;
+pub mod lifecycle;
 pub mod payload;
 pub mod query;
 pub mod scripts;

@@ -5,14 +5,11 @@
 //! opcode or a protocol-0/1 opcode, while a JSON call is an array. Values cross into
 //! the rest of bench as `serde_json::Value`, the common denominator of both formats.
 
-use std::cell::RefCell;
-use std::io::Read;
-
-use flate2::read::ZlibDecoder;
-use flate2::{Compress, Compression, FlushCompress, Status};
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use serde_pickle::{DeOptions, HashableValue, SerOptions, Value as Py};
+use std::cell::RefCell;
 
 /// How `data`, `meta` and results are written. Reading accepts both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -87,11 +84,34 @@ pub fn compress(bytes: &[u8]) -> Vec<u8> {
 
 /// Decompresses if the bytes are zlib, else returns them as they are (RQ's rule).
 pub fn decompress_lenient(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    match ZlibDecoder::new(bytes).read_to_end(&mut out) {
-        Ok(_) => out,
-        Err(_) => bytes.to_vec(),
+    thread_local! {
+        // Reused for the same reason as the deflate state in `compress`.
+        static INFLATE: RefCell<Decompress> = RefCell::new(Decompress::new(true));
     }
+    INFLATE.with(|d| {
+        let mut d = d.borrow_mut();
+        d.reset(true);
+        let mut out = Vec::with_capacity(bytes.len() * 4 + 64);
+        loop {
+            if out.len() == out.capacity() {
+                out.reserve(out.capacity());
+            }
+            let (in_before, out_before) = (d.total_in(), d.total_out());
+            match d.decompress_vec(
+                &bytes[in_before as usize..],
+                &mut out,
+                FlushDecompress::None,
+            ) {
+                Ok(Status::StreamEnd) => return out,
+                // No progress although there was room: the stream is cut short.
+                Ok(_) if d.total_in() == in_before && d.total_out() == out_before => {
+                    return bytes.to_vec();
+                }
+                Ok(_) => {}
+                Err(_) => return bytes.to_vec(),
+            }
+        }
+    })
 }
 
 /// Encodes `(func, None, args, kwargs)` and compresses it, as RQ writes `data`.
@@ -380,8 +400,19 @@ mod tests {
             .flat_map(|i| (i % 251).to_le_bytes())
             .collect();
         for input in [&b""[..], b"tasks.noop", &big] {
-            assert_eq!(decompress_lenient(&compress(input)), input);
+            assert!(
+                decompress_lenient(&compress(input)) == input,
+                "round trip of {} bytes",
+                input.len()
+            );
         }
+        // Not zlib, or cut short: returned as it is (RQ's fallback).
+        assert_eq!(decompress_lenient(b"[1, 2]"), b"[1, 2]");
+        let z = compress(&big);
+        assert!(
+            decompress_lenient(&z[..z.len() / 2]) == z[..z.len() / 2],
+            "a cut stream comes back raw"
+        );
         // Python's zlib.compress(b"tasks.noop")
         assert_eq!(compress(b"tasks.noop")[..2], [0x78, 0x9c]);
     }

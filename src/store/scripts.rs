@@ -13,6 +13,10 @@ use super::keys;
 /// Every script bench runs.
 pub struct Scripts {
     pub enqueue: Script,
+    pub claim: Script,
+    pub finish: Script,
+    pub giveback: Script,
+    pub reap: Script,
 }
 
 fn build(body: &str) -> Script {
@@ -29,5 +33,9 @@ pub fn scripts() -> &'static Scripts {
     static SCRIPTS: OnceLock<Scripts> = OnceLock::new();
     SCRIPTS.get_or_init(|| Scripts {
         enqueue: build(include_str!("lua/enqueue.lua")),
+        claim: build(include_str!("lua/claim.lua")),
+        finish: build(include_str!("lua/finish.lua")),
+        giveback: build(include_str!("lua/giveback.lua")),
+        reap: build(include_str!("lua/reap.lua")),
     })
 }

@@ -16,3 +16,5 @@ mod generated;
 mod interop;
 /// `bench jobs list` and `bench jobs show`.
 mod jobs;
+/// `bench worker`: running, recording, shutdown, recovery, interop.
+mod worker;

@@ -84,6 +84,11 @@ impl Cmd {
         self
     }
 
+    pub fn arg_str(mut self, a: &str) -> Cmd {
+        self.cmd.arg(a);
+        self
+    }
+
     pub fn arg_path(mut self, p: &Path) -> Cmd {
         self.cmd.arg(p);
         self

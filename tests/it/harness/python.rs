@@ -93,3 +93,19 @@ pub fn rq(args: &[&str]) -> Output {
         .output()
         .unwrap()
 }
+
+/// Runs a Python snippet with the venv's interpreter, asserting it succeeds.
+pub fn code(prog: &str) -> Output {
+    let out = Command::new(bin("python"))
+        .args(["-c", prog])
+        .env("PYTHONPATH", py_dir())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python -c failed:\n{prog}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}

@@ -1,0 +1,484 @@
+//! A job's life after enqueue, as a worker drives it: claim, heartbeat, finish, and
+//! recovery of jobs whose worker died. Every transition is one Lua script call, so a
+//! crash between calls leaves each job in exactly one queue or registry.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use chrono::{DateTime, Utc};
+use redis::AsyncCommands;
+use redis::aio::MultiplexedConnection;
+
+use super::job::JobHash;
+use super::keys::{self, Registry};
+use super::scripts::scripts;
+use super::timestamp;
+use super::{Result, Store, StoreError, payload};
+
+/// RQ's default seconds to keep a finished job when the job does not say.
+pub const DEFAULT_RESULT_TTL: i64 = 500;
+/// RQ's default seconds to keep a failed job when the job does not say.
+pub const DEFAULT_FAILURE_TTL: i64 = 31_536_000;
+
+/// A job a worker has started: it is in `rq:wip:<queue>` as `<id>:<eid>`.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: String,
+    pub eid: String,
+    /// The queue whose registries hold the job (its origin).
+    pub queue: String,
+    /// The hash as it was before the job started.
+    pub hash: JobHash,
+}
+
+/// What a claim found.
+#[derive(Debug, Default)]
+pub struct Claim {
+    /// `rq suspend` is in effect: nothing was taken from the queues.
+    pub suspended: bool,
+    /// Ids found in a queue without a job hash (expired or deleted); dropped.
+    pub skipped: Vec<String>,
+    pub jobs: Vec<Claimed>,
+}
+
+/// Who is claiming and for how long a claim holds without a heartbeat.
+#[derive(Debug, Clone)]
+pub struct Claimant<'a> {
+    pub worker: &'a str,
+    pub heartbeat_ttl: i64,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Success, with the serialized return value (`None` for Python's `None`).
+    Finished(Option<Vec<u8>>),
+    /// Failure, with the traceback or reason.
+    Failed(String),
+    /// Stopped on request (`rq`'s stop-job command), with a reason.
+    Stopped(String),
+    /// Failed, but RQ's `Retry` says go again: `at` is the run-at time (None = now).
+    Retry {
+        at: Option<DateTime<Utc>>,
+        retries_left: i64,
+        at_front: bool,
+    },
+    /// Interrupted by the worker's own cold shutdown: back to the head of its queue.
+    Requeue,
+}
+
+impl Outcome {
+    fn name(&self) -> &'static str {
+        match self {
+            Outcome::Finished(_) => "finished",
+            Outcome::Failed(_) => "failed",
+            Outcome::Stopped(_) => "stopped",
+            Outcome::Retry { .. } => "retry",
+            Outcome::Requeue => "requeue",
+        }
+    }
+}
+
+/// One finished run, ready to be recorded.
+#[derive(Debug, Clone)]
+pub struct Finish {
+    pub id: String,
+    pub eid: String,
+    pub queue: String,
+    pub outcome: Outcome,
+    pub result_ttl: i64,
+    pub failure_ttl: i64,
+    /// Whether the job set `failure_ttl` itself (RQ then also expires its results).
+    pub failure_ttl_set: bool,
+    pub started: DateTime<Utc>,
+    pub ended: DateTime<Utc>,
+    /// Whether the job waited on others (it then has a dependencies set to expire).
+    pub has_dependencies: bool,
+}
+
+impl Finish {
+    /// A record for `job`'s run, with its TTLs taken from the job (RQ's defaults
+    /// where it sets none, or sets something unreadable).
+    pub fn new(
+        job: &Claimed,
+        outcome: Outcome,
+        started: DateTime<Utc>,
+        ended: DateTime<Utc>,
+    ) -> Finish {
+        let failure_ttl = job.hash.int("failure_ttl").ok().flatten();
+        Finish {
+            id: job.id.clone(),
+            eid: job.eid.clone(),
+            queue: job.queue.clone(),
+            outcome,
+            result_ttl: job
+                .hash
+                .int("result_ttl")
+                .ok()
+                .flatten()
+                .unwrap_or(DEFAULT_RESULT_TTL),
+            failure_ttl: failure_ttl.unwrap_or(DEFAULT_FAILURE_TTL),
+            failure_ttl_set: failure_ttl.is_some(),
+            started,
+            ended,
+            has_dependencies: job.hash.nonempty("dependency_ids").is_some(),
+        }
+    }
+}
+
+/// Whether a finish was recorded or the run had been taken over meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    Ok,
+    /// The job left the started registry while running (presumed abandoned and
+    /// recovered elsewhere); this run's result was dropped.
+    Lost,
+}
+
+/// What to do with jobs of dead workers.
+#[derive(Debug, Clone)]
+pub struct ReapPolicy {
+    pub requeue: bool,
+    pub max_recoveries: i64,
+}
+
+/// A job recovered from a dead worker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reaped {
+    pub id: String,
+    pub queue: String,
+    pub requeued: bool,
+}
+
+/// What a worker tells `rq info` and rq-dashboard about itself.
+#[derive(Debug, Clone)]
+pub struct WorkerInfo {
+    pub name: String,
+    pub queues: Vec<String>,
+    pub pid: u32,
+    pub hostname: String,
+    pub version: String,
+}
+
+/// RQ's traceback encoding in result streams: base64 of zlib.
+pub fn encode_exc(text: &str) -> String {
+    B64.encode(payload::compress(text.as_bytes()))
+}
+
+fn new_eid() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+impl Store {
+    /// Starts up to `max` jobs from `queues` (in that order), plus the ids in `moved`
+    /// that a blocking move already put in their queue's intermediate list.
+    ///
+    /// # Errors
+    /// Redis failures; nothing was claimed then.
+    pub async fn claim(
+        &self,
+        who: &Claimant<'_>,
+        queues: &[String],
+        max: usize,
+        moved: &[(String, String)],
+    ) -> Result<Claim> {
+        let now = Utc::now();
+        let mut inv = scripts().claim.prepare_invoke();
+        inv.arg(who.worker)
+            .arg(timestamp::iso(now))
+            .arg(timestamp::unix_float(now))
+            .arg(timestamp::score(now))
+            .arg(timestamp::score(now) + who.heartbeat_ttl)
+            .arg(who.heartbeat_ttl)
+            .arg(max)
+            .arg(queues.len());
+        for q in queues {
+            inv.arg(q);
+        }
+        inv.arg(moved.len());
+        for (q, id) in moved {
+            inv.arg(q).arg(id);
+        }
+        for _ in 0..max + moved.len() {
+            inv.arg(new_eid());
+        }
+        let reply: redis::Value = inv.invoke_async(&mut self.conn()).await?;
+        parse_claim(reply)
+    }
+
+    /// Returns ids taken by a blocking move, that will not be run here, to the head
+    /// of their queues.
+    pub async fn give_back(&self, moved: &[(String, String)]) -> Result<()> {
+        if moved.is_empty() {
+            return Ok(());
+        }
+        let mut inv = scripts().giveback.prepare_invoke();
+        for (q, id) in moved {
+            inv.arg(q).arg(id);
+        }
+        let _: i64 = inv.invoke_async(&mut self.conn()).await?;
+        Ok(())
+    }
+
+    /// Records a batch of finished runs in one script call.
+    ///
+    /// # Errors
+    /// Redis failures; then nothing of the batch was recorded and it may be retried.
+    pub async fn finish(&self, worker: &str, batch: &[Finish]) -> Result<Vec<Recorded>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = Utc::now();
+        let mut inv = scripts().finish.prepare_invoke();
+        inv.arg(worker)
+            .arg(timestamp::iso(now))
+            .arg(timestamp::score(now))
+            .arg(batch.len());
+        for f in batch {
+            let (ret, exc) = match &f.outcome {
+                Outcome::Finished(Some(v)) => (B64.encode(v), String::new()),
+                Outcome::Failed(tb) | Outcome::Stopped(tb) => (String::new(), encode_exc(tb)),
+                _ => (String::new(), String::new()),
+            };
+            let (retry_at, retries_left, at_front) = match &f.outcome {
+                Outcome::Retry {
+                    at,
+                    retries_left,
+                    at_front,
+                } => (
+                    at.map(|t| timestamp::score(t).to_string())
+                        .unwrap_or_default(),
+                    *retries_left,
+                    *at_front,
+                ),
+                _ => (String::new(), 0, false),
+            };
+            inv.arg(&f.id)
+                .arg(&f.eid)
+                .arg(&f.queue)
+                .arg(f.outcome.name())
+                .arg(f.result_ttl)
+                .arg(f.failure_ttl)
+                .arg(if f.failure_ttl_set { "1" } else { "0" })
+                .arg(ret)
+                .arg(exc)
+                .arg(timestamp::unix_float(f.started))
+                .arg(timestamp::unix_float(f.ended))
+                .arg(retry_at)
+                .arg(retries_left)
+                .arg(if at_front { "1" } else { "0" })
+                .arg(if f.has_dependencies { "1" } else { "0" });
+        }
+        let replies: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
+        if replies.len() != batch.len() {
+            return Err(StoreError::Protocol(format!(
+                "finish script answered {} of {} jobs",
+                replies.len(),
+                batch.len()
+            )));
+        }
+        Ok(replies
+            .iter()
+            .map(|r| {
+                if r == "ok" {
+                    Recorded::Ok
+                } else {
+                    Recorded::Lost
+                }
+            })
+            .collect())
+    }
+
+    /// Recovers jobs of dead workers on `queues` and ids stuck in intermediate lists.
+    pub async fn reap(&self, queues: &[String], policy: &ReapPolicy) -> Result<Vec<Reaped>> {
+        let now = Utc::now();
+        let exc = encode_exc(&format!(
+            "Moved to FailedJobRegistry, due to AbandonedJobError, at {}: the worker running this job stopped sending heartbeats",
+            timestamp::iso(now)
+        ));
+        let mut inv = scripts().reap.prepare_invoke();
+        inv.arg(timestamp::iso(now))
+            .arg(timestamp::score(now))
+            .arg(if policy.requeue { "requeue" } else { "fail" })
+            .arg(policy.max_recoveries)
+            .arg(DEFAULT_FAILURE_TTL)
+            .arg(exc)
+            .arg(queues.len());
+        for q in queues {
+            inv.arg(q);
+        }
+        let rows: Vec<(String, String, String)> = inv.invoke_async(&mut self.conn()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, queue, what)| Reaped {
+                id,
+                queue,
+                requeued: what == "requeued",
+            })
+            .collect())
+    }
+
+    /// Registers a worker as RQ does at birth (rq-layout §10.2).
+    ///
+    /// # Errors
+    /// [`StoreError::Protocol`] when a live worker already has this name.
+    pub async fn register_worker(&self, w: &WorkerInfo, ttl: i64) -> Result<()> {
+        let key = keys::worker(&w.name);
+        let mut c = self.conn();
+        let (exists, dead): (bool, bool) = redis::pipe()
+            .exists(&key)
+            .hexists(&key, "death")
+            .query_async(&mut c)
+            .await?;
+        if exists && !dead {
+            return Err(StoreError::Protocol(format!(
+                "a worker named `{}` is already running; choose another --name",
+                w.name
+            )));
+        }
+        let now = timestamp::iso(Utc::now());
+        let mut p = redis::pipe();
+        p.atomic().del(&key).hset_multiple(
+            &key,
+            &[
+                ("birth", now.as_str()),
+                ("last_heartbeat", now.as_str()),
+                ("queues", &w.queues.join(",")),
+                ("pid", &w.pid.to_string()),
+                ("hostname", &w.hostname),
+                ("ip_address", ""),
+                ("version", &w.version),
+                ("python_version", &format!("bench {} (Rust)", w.version)),
+                ("state", "started"),
+                ("successful_job_count", "0"),
+                ("failed_job_count", "0"),
+                ("total_working_time", "0"),
+            ],
+        );
+        p.sadd(keys::WORKERS, &key);
+        for q in &w.queues {
+            p.sadd(keys::workers_of(q), &key);
+        }
+        p.expire(&key, ttl);
+        p.query_async::<()>(&mut c).await?;
+        Ok(())
+    }
+
+    /// Marks a worker dead as RQ does (rq-layout §10.12).
+    pub async fn deregister_worker(&self, w: &WorkerInfo) -> Result<()> {
+        let key = keys::worker(&w.name);
+        let mut p = redis::pipe();
+        p.atomic().srem(keys::WORKERS, &key);
+        for q in &w.queues {
+            p.srem(keys::workers_of(q), &key);
+        }
+        p.hset(&key, "death", timestamp::iso(Utc::now()))
+            .hset(&key, "state", "dead")
+            .expire(&key, 60);
+        p.query_async::<()>(&mut self.conn()).await?;
+        Ok(())
+    }
+
+    /// Refreshes a worker's liveness and the deadlines of the jobs it runs. Returns
+    /// false when the worker's hash was gone (Redis lost its data): re-register then.
+    pub async fn heartbeat(
+        &self,
+        w: &WorkerInfo,
+        ttl: i64,
+        idle: bool,
+        running: &[(String, String, String)],
+    ) -> Result<bool> {
+        let now = Utc::now();
+        let (iso, f, score) = (
+            timestamp::iso(now),
+            timestamp::unix_float(now),
+            timestamp::score(now),
+        );
+        let key = keys::worker(&w.name);
+        let mut p = redis::pipe();
+        p.atomic()
+            .exists(&key)
+            .hset(&key, "last_heartbeat", &iso)
+            .ignore()
+            .expire(&key, ttl)
+            .ignore();
+        if idle {
+            p.hset(&key, "state", "idle").ignore();
+        }
+        for (q, id, eid) in running {
+            let member = format!("{id}:{eid}");
+            p.cmd("ZADD")
+                .arg(keys::registry(Registry::Started, q))
+                .arg("XX")
+                .arg(score + ttl)
+                .arg(&member)
+                .ignore();
+            p.hset(keys::execution(id, eid), "last_heartbeat", &f)
+                .ignore();
+            p.expire(keys::execution(id, eid), ttl).ignore();
+            p.cmd("ZADD")
+                .arg(keys::executions(id))
+                .arg("XX")
+                .arg(score + ttl + 60)
+                .arg(eid)
+                .ignore();
+            p.expire(keys::executions(id), ttl + 60).ignore();
+            p.hset(keys::job(id), "last_heartbeat", &iso).ignore();
+        }
+        let (existed,): (bool,) = p.query_async(&mut self.conn()).await?;
+        Ok(existed)
+    }
+
+    /// Whether `rq suspend` is in effect.
+    pub async fn suspended(&self) -> Result<bool> {
+        Ok(self.conn().exists(keys::SUSPENDED).await?)
+    }
+
+    /// Waits up to `timeout` seconds on a dedicated connection for a job on `queue`,
+    /// moving its id into the intermediate list as Python RQ's workers do, so the id is
+    /// never only in this process's memory.
+    pub async fn wait_for_job(
+        conn: &mut MultiplexedConnection,
+        queue: &str,
+        timeout: f64,
+    ) -> Result<Option<String>> {
+        let id: Option<String> = redis::cmd("BLMOVE")
+            .arg(keys::queue(queue))
+            .arg(keys::intermediate(queue))
+            .arg("LEFT")
+            .arg("RIGHT")
+            .arg(timeout)
+            .query_async(conn)
+            .await?;
+        Ok(id)
+    }
+}
+
+fn parse<T: redis::FromRedisValue>(v: redis::Value) -> Result<T> {
+    redis::from_redis_value(v).map_err(|e| StoreError::Redis(e.into()))
+}
+
+fn parse_claim(reply: redis::Value) -> Result<Claim> {
+    let bad = |what: &str| StoreError::Protocol(format!("claim script: {what}"));
+    let redis::Value::Array(items) = reply else {
+        return Err(bad("not an array"));
+    };
+    let mut items = items.into_iter();
+    let suspended: i64 = parse(items.next().ok_or_else(|| bad("empty"))?)?;
+    let skipped: Vec<String> = parse(items.next().ok_or_else(|| bad("no skipped list"))?)?;
+    let mut jobs = Vec::new();
+    for item in items {
+        let (id, eid, queue, fields): (String, String, String, Vec<(String, Vec<u8>)>) =
+            parse(item)?;
+        jobs.push(Claimed {
+            hash: JobHash::new(id.clone(), fields),
+            id,
+            eid,
+            queue,
+        });
+    }
+    Ok(Claim {
+        suspended: suspended == 1,
+        skipped,
+        jobs,
+    })
+}

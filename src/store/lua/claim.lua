@@ -1,0 +1,73 @@
+-- Start up to N jobs for a worker, atomically: each id moves from its queue (or from
+-- the intermediate list a blocking move put it in) straight into the started registry
+-- with its execution record, so a crash at any point leaves it in exactly one place.
+--
+-- ARGV: worker, now_iso, now_float, now_score, deadline_score, hb_ttl, max_jobs,
+--       nq, queue_1..queue_nq (priority order),
+--       nm, (queue, id) x nm   ids already moved into `<queue>:intermediate`,
+--       eid_1..eid_(max_jobs + nm)   execution ids to hand out
+-- Returns { suspended (0/1), {skipped ids}, {id, eid, registry_queue, {fields...}} ... }
+-- Jobs whose hash is gone are skipped (as Python RQ does) and reported.
+
+local worker, now_iso, now_f, now_s, deadline, hb_ttl, max_jobs =
+  ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+local nq = tonumber(ARGV[8])
+local queues = {}
+for j = 1, nq do queues[j] = ARGV[8 + j] end
+local i = 9 + nq
+local nm = tonumber(ARGV[i])
+local moved = {}
+for j = 1, nm do moved[j] = { ARGV[i + 2 * j - 1], ARGV[i + 2 * j] } end
+local next_eid = i + 2 * nm + 1
+
+local out = { 0, {} }
+local started = 0
+local last_id = nil
+
+local function start(id, from_queue)
+  local fields = redis.call('HGETALL', K.job .. id)
+  if #fields == 0 then
+    table.insert(out[2], id)
+    return
+  end
+  local origin = from_queue
+  for f = 1, #fields, 2 do
+    if fields[f] == 'origin' and fields[f + 1] ~= '' then origin = fields[f + 1] end
+  end
+  local eid = ARGV[next_eid]
+  next_eid = next_eid + 1
+  local ekey = K.execution .. id .. ':' .. eid
+  redis.call('HSET', ekey, 'id', eid, 'created_at', now_f, 'last_heartbeat', now_f, 'worker_name', worker)
+  redis.call('EXPIRE', ekey, hb_ttl)
+  redis.call('ZADD', K.executions .. id, now_s + hb_ttl + 60, eid)
+  redis.call('EXPIRE', K.executions .. id, hb_ttl + 60)
+  redis.call('ZADD', K.started .. origin, deadline, id .. ':' .. eid)
+  redis.call('HSET', K.job .. id, 'status', 'started', 'started_at', now_iso, 'last_heartbeat', now_iso,
+    'worker_name', worker, 'ended_at', '')
+  redis.call('PERSIST', K.job .. id)
+  out[#out + 1] = { id, eid, origin, fields }
+  last_id = id
+  started = started + 1
+end
+
+-- Ids a blocking move already took are started even when suspended: they left the queue.
+for _, m in ipairs(moved) do
+  if redis.call('LREM', K.queue .. m[1] .. ':intermediate', 1, m[2]) == 1 then start(m[2], m[1]) end
+end
+
+if redis.call('EXISTS', K.suspended) == 1 then
+  out[1] = 1
+  if last_id then redis.call('HSET', K.worker .. worker, 'state', 'busy', 'current_job', last_id) end
+  return out
+end
+
+for _, q in ipairs(queues) do
+  while started < max_jobs do
+    local ids = redis.call('LPOP', K.queue .. q, max_jobs - started)
+    if not ids then break end
+    for _, id in ipairs(ids) do start(id, q) end
+  end
+  if started >= max_jobs then break end
+end
+if last_id then redis.call('HSET', K.worker .. worker, 'state', 'busy', 'current_job', last_id) end
+return out

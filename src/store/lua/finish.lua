@@ -1,0 +1,154 @@
+-- Record the end of a batch of job runs, each as Python RQ 2.x records it (rq-layout
+-- §10.6-10.8): job hash, registry, result stream, worker counters, dependents.
+--
+-- ARGV: worker, now_iso, now_score, n, then 15 values per job:
+--   id, eid, queue, outcome, result_ttl, failure_ttl, failure_ttl_set (0/1),
+--   return_b64 ('' = None), exc_b64, started_float, ended_float,
+--   retry_at ('' = now), retries_left, at_front (0/1), has_dependencies (0/1)
+-- outcome: finished | failed | stopped | retry | requeue
+-- A run whose `<id>:<eid>` is no longer in the started registry was taken over (its
+-- worker was presumed dead and the job recovered); its result is dropped: 'lost'.
+-- Returns 'ok' or 'lost' per job.
+
+local worker, now_iso, now_s, n = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local wkey = K.worker .. worker
+local FIELDS = 15
+
+-- Check key types first: a failing command midway would leave a half-finished job.
+-- Registries are per queue, so each queue's keys are checked once.
+local checked = {}
+for j = 0, n - 1 do
+  local b = 5 + j * FIELDS
+  local id, q = ARGV[b], ARGV[b + 2]
+  local bad = check_type(K.job .. id, 'hash') or check_type(K.results .. id, 'stream')
+  if bad then return bad end
+  if not checked[q] then
+    bad = check_type(K.finished .. q, 'zset') or check_type(K.failed .. q, 'zset')
+      or check_type(K.scheduled .. q, 'zset') or check_type(K.queue .. q, 'list')
+    if bad then return bad end
+    checked[q] = true
+  end
+end
+
+local function xadd_result(id, kind, eid, ret, exc, started, ended)
+  if ret ~= '' then
+    redis.call('XADD', K.results .. id, 'MAXLEN', '~', '10', '*', 'type', kind, 'worker_name', worker,
+      'return_value', ret, 'execution_id', eid, 'execution_started_at', started, 'execution_ended_at', ended)
+  elseif exc ~= '' then
+    redis.call('XADD', K.results .. id, 'MAXLEN', '~', '10', '*', 'type', kind, 'worker_name', worker,
+      'exc_string', exc, 'execution_id', eid, 'execution_started_at', started, 'execution_ended_at', ended)
+  else
+    redis.call('XADD', K.results .. id, 'MAXLEN', '~', '10', '*', 'type', kind, 'worker_name', worker,
+      'execution_id', eid, 'execution_started_at', started, 'execution_ended_at', ended)
+  end
+end
+
+-- Enqueue the dependents of `id` whose every dependency has now finished. Returns
+-- whether any dependents remain (their set then shares the job's expiry).
+local function release_dependents(id)
+  local deps = redis.call('SMEMBERS', K.job .. id .. ':dependents')
+  local left = #deps
+  for _, dep in ipairs(deps) do
+    local d = redis.call('HMGET', K.job .. dep, 'status', 'dependency_ids', 'origin', 'enqueue_at_front')
+    if d[1] == 'deferred' and d[3] then
+      local ok, ids = pcall(cjson.decode, d[2] or '[]')
+      local ready = ok and type(ids) == 'table'
+      if ready then
+        for _, pid in ipairs(ids) do
+          if redis.call('HGET', K.job .. pid, 'status') ~= 'finished' then ready = false end
+        end
+      end
+      if ready then
+        redis.call('ZREM', K.deferred .. d[3], dep)
+        redis.call('HSET', K.job .. dep, 'status', 'queued', 'enqueued_at', now_iso)
+        redis.call('SADD', K.queues, K.queue .. d[3])
+        redis.call(d[4] == '1' and 'LPUSH' or 'RPUSH', K.queue .. d[3], dep)
+        redis.call('SREM', K.job .. id .. ':dependents', dep)
+        left = left - 1
+      end
+    end
+  end
+  return left > 0
+end
+
+-- RQ gives a job's dependency bookkeeping the job's own expiry.
+local function expire_job(id, ttl, deps_left, has_deps)
+  redis.call('EXPIRE', K.job .. id, ttl)
+  if deps_left then redis.call('EXPIRE', K.job .. id .. ':dependents', ttl) end
+  if has_deps == '1' then redis.call('EXPIRE', K.job .. ':' .. id .. ':dependencies', ttl) end
+end
+
+local out = {}
+local ok_count, failed_count, worked_total = 0, 0, 0
+for j = 0, n - 1 do
+  local b = 5 + j * FIELDS
+  local id, eid, q, outcome = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
+  local result_ttl, failure_ttl, failure_ttl_set = tonumber(ARGV[b + 4]), tonumber(ARGV[b + 5]), ARGV[b + 6]
+  local ret, exc, started, ended = ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10]
+  local retry_at, retries_left, at_front, has_deps = ARGV[b + 11], ARGV[b + 12], ARGV[b + 13], ARGV[b + 14]
+  local jkey = K.job .. id
+
+  if redis.call('ZREM', K.started .. q, id .. ':' .. eid) == 0 then
+    out[#out + 1] = 'lost'
+  else
+    redis.call('DEL', K.execution .. id .. ':' .. eid)
+    redis.call('ZREM', K.executions .. id, eid)
+    if outcome ~= 'requeue' then
+      local worked = tonumber(ended) - tonumber(started)
+      if worked > 0 then worked_total = worked_total + worked end
+    end
+
+    if outcome == 'finished' then
+      ok_count = ok_count + 1
+      redis.call('HSET', jkey, 'status', 'finished', 'ended_at', now_iso, 'last_heartbeat', now_iso)
+      local deps_left = release_dependents(id)
+      if result_ttl == 0 then
+        redis.call('DEL', jkey, K.results .. id, jkey .. ':dependents', K.job .. ':' .. id .. ':dependencies')
+      else
+        xadd_result(id, '1', eid, ret, '', started, ended)
+        if result_ttl == -1 then
+          redis.call('ZADD', K.finished .. q, '+inf', id)
+          redis.call('PERSIST', K.results .. id)
+        else
+          redis.call('ZADD', K.finished .. q, now_s + result_ttl, id)
+          redis.call('EXPIRE', K.results .. id, result_ttl)
+          expire_job(id, result_ttl, deps_left, has_deps)
+        end
+      end
+    elseif outcome == 'failed' or outcome == 'stopped' then
+      failed_count = failed_count + 1
+      redis.call('HSET', jkey, 'status', outcome, 'ended_at', now_iso, 'last_heartbeat', now_iso)
+      if failure_ttl == -1 then
+        redis.call('ZADD', K.failed .. q, -1, id)
+      else
+        redis.call('ZADD', K.failed .. q, now_s + failure_ttl, id)
+        expire_job(id, failure_ttl, redis.call('EXISTS', jkey .. ':dependents') == 1, has_deps)
+      end
+      xadd_result(id, outcome == 'failed' and '2' or '3', eid, '', exc, started, ended)
+      if failure_ttl_set == '1' and failure_ttl > 0 then redis.call('EXPIRE', K.results .. id, failure_ttl) end
+    elseif outcome == 'retry' then
+      failed_count = failed_count + 1
+      redis.call('HSET', jkey, 'retries_left', retries_left, 'ended_at', now_iso, 'last_heartbeat', now_iso)
+      redis.call('SADD', K.queues, K.queue .. q)
+      if retry_at ~= '' then
+        redis.call('HSET', jkey, 'status', 'scheduled')
+        redis.call('ZADD', K.scheduled .. q, retry_at, id)
+      else
+        redis.call('HSET', jkey, 'status', 'queued', 'enqueued_at', now_iso)
+        redis.call(at_front == '1' and 'LPUSH' or 'RPUSH', K.queue .. q, id)
+      end
+    else -- requeue: the run was interrupted by this worker's own shutdown
+      redis.call('HSET', jkey, 'status', 'queued', 'enqueued_at', now_iso, 'started_at', '', 'worker_name', '')
+      redis.call('SADD', K.queues, K.queue .. q)
+      redis.call('LPUSH', K.queue .. q, id)
+    end
+    out[#out + 1] = 'ok'
+  end
+end
+
+-- The worker's counters, once per batch rather than per job.
+redis.call('HDEL', wkey, 'current_job')
+if ok_count > 0 then redis.call('HINCRBY', wkey, 'successful_job_count', ok_count) end
+if failed_count > 0 then redis.call('HINCRBY', wkey, 'failed_job_count', failed_count) end
+if worked_total > 0 then redis.call('HINCRBYFLOAT', wkey, 'total_working_time', string.format('%.6f', worked_total)) end
+return out

@@ -1,0 +1,64 @@
+-- Recover jobs whose worker stopped heartbeating: any started-registry member whose
+-- deadline has passed. Each is requeued at the head of its queue while it has
+-- recoveries left (policy 'requeue'), else failed as abandoned, as Python RQ does.
+-- Also returns to their queue ids stuck in an intermediate list for over a minute
+-- (a worker died between its blocking move and starting the job).
+--
+-- ARGV: now_iso, now_score, policy (requeue|fail), max_recoveries, failure_ttl_default,
+--       abandoned_exc_b64, nq, queue_1..queue_nq
+-- Returns { {id, queue, 'requeued'|'failed'} ..., } for the log.
+
+local now_iso, now_s, policy, max_rec, default_fttl, exc =
+  ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local nq = tonumber(ARGV[7])
+local out = {}
+
+for j = 1, nq do
+  local q = ARGV[7 + j]
+  local expired = redis.call('ZRANGEBYSCORE', K.started .. q, '-inf', now_s, 'LIMIT', 0, 200)
+  for _, member in ipairs(expired) do
+    redis.call('ZREM', K.started .. q, member)
+    local sep = string.find(member, ':', 1, true)
+    local id = sep and string.sub(member, 1, sep - 1) or member
+    local eid = sep and string.sub(member, sep + 1) or ''
+    if eid ~= '' then
+      redis.call('DEL', K.execution .. id .. ':' .. eid)
+      redis.call('ZREM', K.executions .. id, eid)
+    end
+    local jkey = K.job .. id
+    local h = redis.call('HMGET', jkey, 'status', 'failure_ttl', 'bench_recoveries')
+    if h[1] == 'started' then
+      local done = tonumber(h[3]) or 0
+      if policy == 'requeue' and done < max_rec then
+        redis.call('HSET', jkey, 'status', 'queued', 'enqueued_at', now_iso, 'started_at', '',
+          'worker_name', '', 'bench_recoveries', done + 1)
+        redis.call('SADD', K.queues, K.queue .. q)
+        redis.call('LPUSH', K.queue .. q, id)
+        out[#out + 1] = { id, q, 'requeued' }
+      else
+        local fttl = tonumber(h[2]) or default_fttl
+        redis.call('HSET', jkey, 'status', 'failed', 'ended_at', now_iso)
+        redis.call('ZADD', K.failed .. q, fttl == -1 and -1 or now_s + fttl, id)
+        if fttl ~= -1 then redis.call('EXPIRE', jkey, fttl) end
+        redis.call('XADD', K.results .. id, 'MAXLEN', '~', '10', '*', 'type', '2', 'worker_name', '', 'exc_string', exc)
+        out[#out + 1] = { id, q, 'failed' }
+      end
+    end
+  end
+
+  local inter = K.queue .. q .. ':intermediate'
+  for _, id in ipairs(redis.call('LRANGE', inter, 0, 99)) do
+    local seen_key = inter .. ':first_seen:' .. id
+    local seen = tonumber(redis.call('GET', seen_key))
+    if not seen then
+      redis.call('SET', seen_key, now_s, 'EX', 86400)
+    elseif now_s - seen > 60 then
+      redis.call('DEL', seen_key)
+      if redis.call('LREM', inter, 1, id) == 1 and redis.call('EXISTS', K.job .. id) == 1 then
+        redis.call('LPUSH', K.queue .. q, id)
+        out[#out + 1] = { id, q, 'requeued' }
+      end
+    end
+  end
+end
+return out

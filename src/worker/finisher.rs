@@ -1,0 +1,145 @@
+//! Records job ends: batches whatever runs ended since the last write into one finish
+//! script call, and keeps retrying while Redis is away, so no result is lost.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use chrono::Utc;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use super::runner::RunResult;
+use super::{BATCH, Done, Shared, backoff, short_queue};
+use crate::store::job::retry_plan;
+use crate::store::lifecycle::{Finish, Outcome, Recorded};
+
+fn outcome(d: &Done) -> Outcome {
+    match &d.result {
+        RunResult::Ok(v) => Outcome::Finished(v.clone()),
+        RunResult::Failed(tb) => match (!d.malformed)
+            .then(|| retry_plan(&d.job.hash, Utc::now()))
+            .flatten()
+        {
+            Some((at, retries_left, at_front)) => Outcome::Retry {
+                at,
+                retries_left,
+                at_front,
+            },
+            None => Outcome::Failed(tb.clone()),
+        },
+        RunResult::Stopped(why) => Outcome::Stopped(why.clone()),
+        RunResult::Interrupted => Outcome::Requeue,
+    }
+}
+
+/// Consumes ended runs until every sender is gone.
+pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Done>) {
+    let mut batch: Vec<Done> = Vec::new();
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        while batch.len() < BATCH {
+            match rx.try_recv() {
+                Ok(d) => batch.push(d),
+                Err(_) => break,
+            }
+        }
+        let finishes: Vec<Finish> = batch
+            .iter()
+            .map(|d| Finish::new(&d.job, outcome(d), d.started, d.ended))
+            .collect();
+        let recorded = record(&shared, &finishes).await;
+        report(&shared, &batch, &finishes, &recorded);
+        shared.unrecorded.fetch_sub(batch.len(), Ordering::SeqCst);
+        shared.recorded.notify_waiters();
+        batch.clear();
+    }
+}
+
+/// Writes a batch, retrying transient failures until they pass. A batch Redis refuses
+/// outright is written job by job so one bad job cannot hold the others back.
+async fn record(shared: &Shared, finishes: &[Finish]) -> Vec<Option<Recorded>> {
+    let mut attempt = 0;
+    loop {
+        match shared.store.finish(&shared.info.name, finishes).await {
+            Ok(r) => {
+                shared.redis_ok();
+                return r.into_iter().map(Some).collect();
+            }
+            Err(e) if e.is_transient() => {
+                shared.redis_error("recording job results", &e);
+                attempt += 1;
+                tokio::time::sleep(backoff(attempt)).await;
+            }
+            Err(e) if finishes.len() > 1 => {
+                shared.log.warn(format!(
+                    "recording {} job results at once failed ({e}); recording them one by one",
+                    finishes.len()
+                ));
+                let mut out = Vec::with_capacity(finishes.len());
+                for f in finishes {
+                    out.push(
+                        Box::pin(record(shared, std::slice::from_ref(f)))
+                            .await
+                            .pop()
+                            .flatten(),
+                    );
+                }
+                return out;
+            }
+            Err(e) => {
+                shared.log.warn(format!("cannot record the end of job {}: {e}; it stays started and a live worker will recover it", finishes[0].id));
+                return vec![None];
+            }
+        }
+    }
+}
+
+fn report(shared: &Shared, batch: &[Done], finishes: &[Finish], recorded: &[Option<Recorded>]) {
+    let mut lines = Vec::with_capacity(batch.len());
+    for ((d, f), r) in batch.iter().zip(finishes).zip(recorded) {
+        let q = short_queue(&shared.cfg, &d.job.queue);
+        let secs = (d.ended - d.started).num_microseconds().unwrap_or(0) as f64 / 1e6;
+        let id = &d.job.id;
+        match r {
+            None => continue,
+            Some(Recorded::Lost) => {
+                shared.log.warn(format!("{q}: result of job {id} dropped: the job was recovered by another worker while this one ran it"));
+                continue;
+            }
+            Some(Recorded::Ok) => {}
+        }
+        let line = match &f.outcome {
+            Outcome::Finished(_) => format!("{q}: Job OK ({id}) in {secs:.3}s"),
+            Outcome::Failed(tb) => {
+                shared
+                    .log
+                    .warn(format!("{q}: job {id} failed:\n{}", tb.trim_end()));
+                format!("{q}: Job failed ({id}) in {secs:.3}s: {}", last_line(tb))
+            }
+            Outcome::Stopped(why) => format!("{q}: Job stopped ({id}) in {secs:.3}s: {why}"),
+            Outcome::Retry {
+                at, retries_left, ..
+            } => {
+                let when = at
+                    .map(|t| format!("at {}", t.format("%H:%M:%S")))
+                    .unwrap_or_else(|| "now".into());
+                format!(
+                    "{q}: Job failed ({id}) in {secs:.3}s, retrying {when} ({retries_left} retries left)"
+                )
+            }
+            Outcome::Requeue => format!(
+                "{q}: Job interrupted ({id}) after {secs:.3}s and put back at the head of its queue"
+            ),
+        };
+        lines.push(line);
+    }
+    shared.log.infos(&lines);
+}
+
+fn last_line(tb: &str) -> &str {
+    tb.trim_end()
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+}

@@ -1,0 +1,530 @@
+//! `bench worker`: takes jobs from queues in RQ's layout and runs them.
+//!
+//! One process runs up to `--num-workers` jobs at once. Jobs are claimed in batches by
+//! one script call (queue to started registry, atomically) and their ends recorded in
+//! batches by another, so a busy worker spends a fraction of a Redis round trip per
+//! job. An idle worker blocks on BLMOVE per queue, which wakes it the moment a job
+//! arrives. Heartbeats keep its jobs' deadlines fresh; any live worker recovers the
+//! jobs of one that died.
+//!
+//! # Layout
+//! - [`runner`]: how one job runs (handlers, commands, Python).
+//! - `finisher`: records job ends in batches, retrying while Redis is away.
+//! - `upkeep`: heartbeats, recovery of dead workers' jobs, pub/sub commands.
+//! - `wait`: the blocking waits of an idle worker.
+//! - [`shutdown`], [`log`]: signals and log lines.
+
+mod finisher;
+pub mod log;
+pub mod runner;
+pub mod shutdown;
+mod upkeep;
+mod wait;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Result;
+use chrono::Utc;
+use rand::seq::SliceRandom;
+use tokio::sync::{Notify, Semaphore, mpsc, watch};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Config;
+use crate::store::job::DEFAULT_TIMEOUT;
+use crate::store::lifecycle::{Claimant, Claimed, WorkerInfo};
+use crate::store::{Store, StoreError};
+use log::Log;
+use runner::{Handlers, JobSpec, RunResult, Runners, Stopper};
+pub use shutdown::Shutdown;
+
+/// Jobs claimed or finished per script call, at most.
+const BATCH: usize = 100;
+
+/// The order in which queues are tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Strategy {
+    /// Strict priority in the order given.
+    #[default]
+    Default,
+    /// The order rotates after each claim.
+    RoundRobin,
+    /// A new random order for each claim.
+    Random,
+}
+
+/// Options of `bench worker`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WorkerArgs {
+    /// Queues to take jobs from, comma-separated, highest priority first
+    /// [default: short,default,long, then custom queues]
+    #[arg(long, short, value_name = "QUEUES", value_delimiter = ',')]
+    pub queue: Vec<String>,
+
+    /// Exit once the queues are empty and running jobs are done
+    #[arg(long)]
+    pub burst: bool,
+
+    /// Order in which queues are tried
+    #[arg(long, value_enum, default_value_t = Strategy::Default)]
+    pub strategy: Strategy,
+
+    /// Jobs run at once by this process
+    #[arg(long, short = 'n', default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub num_workers: u32,
+
+    /// Worker name shown by `rq info` [default: a random hex id]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Log warnings and errors only
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Resolved worker options.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// RQ queue names, in priority order.
+    pub queues: Vec<String>,
+    pub burst: bool,
+    pub strategy: Strategy,
+    pub concurrency: usize,
+    pub name: String,
+    pub quiet: bool,
+}
+
+impl Options {
+    /// Checks `args` against the configuration: unknown queues are an error naming
+    /// the known ones, as Frappe's `bench worker --queue` does.
+    ///
+    /// # Errors
+    /// A [`crate::error::UsageError`] for an unknown queue or a bad name.
+    pub fn resolve(cfg: &Config, args: &WorkerArgs) -> Result<Options> {
+        let names: Vec<String> = if args.queue.is_empty() {
+            cfg.queue_names().iter().map(|s| (*s).to_owned()).collect()
+        } else {
+            args.queue.clone()
+        };
+        let mut queues = Vec::new();
+        for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+            if cfg.queue(n).is_none() {
+                return Err(crate::usage!(
+                    "unknown queue `{n}`; configured queues: {} (add more under [queues] in {})",
+                    cfg.queue_names().join(", "),
+                    cfg.source_shown()
+                )
+                .into());
+            }
+            let q = cfg.qname(n);
+            if !queues.contains(&q) {
+                queues.push(q);
+            }
+        }
+        if queues.is_empty() {
+            return Err(crate::usage!("--queue names no queue").into());
+        }
+        let name = match &args.name {
+            Some(n) if n.is_empty() || n.contains(char::is_whitespace) || n.contains(':') => {
+                return Err(crate::usage!(
+                    "worker name `{n}` may not be empty or contain spaces or `:`"
+                )
+                .into());
+            }
+            Some(n) => n.clone(),
+            None => uuid::Uuid::new_v4().simple().to_string(),
+        };
+        Ok(Options {
+            queues,
+            burst: args.burst,
+            strategy: args.strategy,
+            concurrency: args.num_workers as usize,
+            name,
+            quiet: args.quiet,
+        })
+    }
+}
+
+/// A job this process is running.
+struct Running {
+    queue: String,
+    eid: String,
+    stopper: Stopper,
+}
+
+/// A run that ended, on its way to the finisher.
+struct Done {
+    job: Claimed,
+    result: RunResult,
+    /// The job was set aside without running: never retried.
+    malformed: bool,
+    started: chrono::DateTime<Utc>,
+    ended: chrono::DateTime<Utc>,
+}
+
+/// State shared by the worker's tasks.
+struct Shared {
+    store: Store,
+    cfg: Arc<Config>,
+    info: WorkerInfo,
+    log: Log,
+    running: Mutex<HashMap<String, Running>>,
+    redis_down: AtomicBool,
+    /// Jobs claimed whose end is not yet recorded in Redis. Recording can release
+    /// dependents or requeue a retry, so a burst worker waits for this to reach zero.
+    unrecorded: AtomicUsize,
+    /// Signalled after each recorded batch.
+    recorded: Notify,
+}
+
+impl Shared {
+    /// Logs the first failure of an outage (not every retry), and says what happens next.
+    fn redis_error(&self, what: &str, e: &StoreError) {
+        if e.is_transient() {
+            if !self.redis_down.swap(true, Ordering::SeqCst) {
+                self.log.warn(format!(
+                    "Redis is unavailable ({what}: {e}); retrying with backoff, no job is lost"
+                ));
+            }
+        } else {
+            self.log.warn(format!("{what} failed: {e}"));
+        }
+    }
+
+    fn redis_ok(&self) {
+        if self.redis_down.swap(false, Ordering::SeqCst) {
+            self.log.warn("Redis is reachable again; resuming");
+        }
+    }
+
+    fn running_list(&self) -> Vec<(String, String, String)> {
+        let running = self.running.lock().expect("running map lock");
+        running
+            .iter()
+            .map(|(id, r)| (r.queue.clone(), id.clone(), r.eid.clone()))
+            .collect()
+    }
+
+    fn stop_all(&self, why: runner::StopReason) {
+        for r in self.running.lock().expect("running map lock").values() {
+            r.stopper.stop(why);
+        }
+    }
+}
+
+/// Exponential backoff for retries against an unavailable Redis: 0.2 s doubling to 5 s.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(200u64.saturating_mul(1 << attempt.min(5)).min(5_000))
+}
+
+/// What a worker did, for its last log line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Summary {
+    pub jobs: u64,
+}
+
+/// Runs a worker until `shutdown` (or, with `burst`, until the queues are empty).
+///
+/// # Errors
+/// Registration failures (Redis unreachable at start, name taken).
+pub async fn run(
+    cfg: Arc<Config>,
+    store: Store,
+    opts: Options,
+    handlers: Handlers,
+    shutdown: Shutdown,
+) -> Result<Summary> {
+    let log = Log { quiet: opts.quiet };
+    let info = WorkerInfo {
+        name: opts.name.clone(),
+        queues: opts.queues.clone(),
+        pid: std::process::id(),
+        hostname: gethostname::gethostname().to_string_lossy().into_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    let ttl = cfg.worker.heartbeat_ttl;
+    store
+        .register_worker(&info, ttl)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot register the worker: {e}"))?;
+    log.info(format!(
+        "Worker {} started with PID {}, version {}; listening on {} (up to {} jobs at once)",
+        info.name,
+        info.pid,
+        info.version,
+        opts.queues.join(", "),
+        opts.concurrency
+    ));
+
+    let shared = Arc::new(Shared {
+        store: store.clone(),
+        cfg: cfg.clone(),
+        info,
+        log,
+        running: Mutex::new(HashMap::new()),
+        redis_down: AtomicBool::new(false),
+        unrecorded: AtomicUsize::new(0),
+        recorded: Notify::new(),
+    });
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<Done>();
+    let finisher = tokio::spawn(finisher::run(shared.clone(), done_rx));
+    let upkeep_stop = CancellationToken::new();
+    let upkeep = tokio::spawn(upkeep::run(
+        shared.clone(),
+        shutdown.clone(),
+        upkeep_stop.clone(),
+    ));
+    let commands = tokio::spawn(upkeep::listen(
+        shared.clone(),
+        shutdown.clone(),
+        upkeep_stop.clone(),
+    ));
+
+    let (idle_tx, idle_rx) = watch::channel(false);
+    let (moved_tx, mut moved_rx) = mpsc::unbounded_channel::<(String, String)>();
+    let waiters_stop = CancellationToken::new();
+    let waiters = if opts.burst {
+        Vec::new()
+    } else {
+        wait::spawn(
+            shared.clone(),
+            &opts.queues,
+            idle_rx,
+            waiters_stop.clone(),
+            moved_tx,
+        )
+    };
+
+    let runners = Arc::new(Runners::new(cfg.clone(), handlers));
+    let slots = Arc::new(Semaphore::new(opts.concurrency));
+    let tracker = TaskTracker::new();
+    let mut pending_moved: Vec<(String, String)> = Vec::new();
+    let mut order = opts.queues.clone();
+    let mut attempt = 0u32;
+    let mut summary = Summary::default();
+
+    'fetch: loop {
+        let first = tokio::select! {
+            p = slots.clone().acquire_owned() => p.expect("semaphore is never closed"),
+            () = shutdown.warm.cancelled() => break 'fetch,
+        };
+        let mut permits = vec![first];
+        while permits.len() < BATCH {
+            match slots.clone().try_acquire_owned() {
+                Ok(p) => permits.push(p),
+                Err(_) => break,
+            }
+        }
+        while let Ok(m) = moved_rx.try_recv() {
+            pending_moved.push(m);
+        }
+        if pending_moved.len() > permits.len() {
+            let extra = pending_moved.split_off(permits.len());
+            if let Err(e) = store.give_back(&extra).await {
+                shared.redis_error("returning jobs to their queue", &e);
+                pending_moved.extend(extra);
+            }
+        }
+        match opts.strategy {
+            Strategy::Default => {}
+            Strategy::RoundRobin => order.rotate_left(1),
+            Strategy::Random => order.shuffle(&mut rand::rng()),
+        }
+        let want = permits.len().saturating_sub(pending_moved.len());
+        // Read before claiming: if nothing was unrecorded then, this claim saw every
+        // dependent or retry those recordings could have queued.
+        let unrecorded_before = shared.unrecorded.load(Ordering::SeqCst);
+        let who = Claimant {
+            worker: &shared.info.name,
+            heartbeat_ttl: ttl,
+        };
+        let claim = match store.claim(&who, &order, want, &pending_moved).await {
+            Ok(c) => {
+                shared.redis_ok();
+                attempt = 0;
+                pending_moved.clear();
+                c
+            }
+            Err(e) => {
+                shared.redis_error("taking jobs", &e);
+                drop(permits);
+                attempt += 1;
+                tokio::select! {
+                    () = tokio::time::sleep(backoff(attempt)) => {}
+                    () = shutdown.warm.cancelled() => break 'fetch,
+                }
+                continue;
+            }
+        };
+        for id in &claim.skipped {
+            shared.log.warn(format!(
+                "skipped job {id}: it is in a queue but its hash is gone (expired or deleted)"
+            ));
+        }
+        if claim.jobs.is_empty() {
+            drop(permits);
+            if claim.suspended {
+                if opts.burst {
+                    shared
+                        .log
+                        .info("Workers are suspended (rq suspend); burst worker exits");
+                    break 'fetch;
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    () = shutdown.warm.cancelled() => break 'fetch,
+                }
+                continue;
+            }
+            if opts.burst {
+                if unrecorded_before == 0 {
+                    break 'fetch;
+                }
+                // A recorded end may release dependents or requeue a retry: look again then.
+                tokio::select! {
+                    () = shared.recorded.notified() => {}
+                    () = tokio::time::sleep(Duration::from_millis(50)) => {}
+                }
+                continue;
+            }
+            let _ = idle_tx.send(true);
+            tokio::select! {
+                m = moved_rx.recv() => pending_moved.extend(m),
+                () = tokio::time::sleep(Duration::from_secs(5)) => {}
+                () = shutdown.warm.cancelled() => break 'fetch,
+            }
+            let _ = idle_tx.send(false);
+            continue;
+        }
+
+        shared
+            .unrecorded
+            .fetch_add(claim.jobs.len(), Ordering::SeqCst);
+        let mut starts = Vec::with_capacity(claim.jobs.len());
+        for (job, permit) in claim.jobs.into_iter().zip(permits.drain(..)) {
+            summary.jobs += 1;
+            let (spec, malformed) = match job_spec(&cfg, &job) {
+                Ok(spec) => (Ok(spec), false),
+                Err(reason) => (Err(reason), true),
+            };
+            let short = short_queue(&cfg, &job.queue);
+            starts.push(format!(
+                "{short}: {} ({})",
+                job.hash
+                    .nonempty("description")
+                    .unwrap_or_else(|| spec.as_ref().map(|s| s.method.clone()).unwrap_or_default()),
+                job.id
+            ));
+            let stopper = Stopper::default();
+            shared.running.lock().expect("running map lock").insert(
+                job.id.clone(),
+                Running {
+                    queue: job.queue.clone(),
+                    eid: job.eid.clone(),
+                    stopper: stopper.clone(),
+                },
+            );
+            let (shared, runners, done_tx) = (shared.clone(), runners.clone(), done_tx.clone());
+            tracker.spawn(async move {
+                let started = Utc::now();
+                let result = match &spec {
+                    Ok(spec) => runners.run(spec, &stopper).await,
+                    Err(reason) => RunResult::Failed(reason.clone()),
+                };
+                let ended = Utc::now();
+                shared
+                    .running
+                    .lock()
+                    .expect("running map lock")
+                    .remove(&job.id);
+                let _ = done_tx.send(Done {
+                    job,
+                    result,
+                    malformed,
+                    started,
+                    ended,
+                });
+                drop(permit);
+            });
+        }
+        shared.log.infos(&starts);
+    }
+
+    // Warm stop: no new jobs; running ones finish unless a cold stop interrupts them.
+    let _ = idle_tx.send(false);
+    tracker.close();
+    if !tracker.is_empty() {
+        shared.log.info(format!("Warm shutdown: waiting for {} running job(s) to finish (signal again to stop them now)", tracker.len()));
+    }
+    tokio::select! {
+        () = tracker.wait() => {}
+        () = shutdown.cold.cancelled() => {
+            let n = tracker.len();
+            shared.log.warn(format!("Cold shutdown: stopping {n} running job(s) and putting them back on their queues"));
+            shared.stop_all(runner::StopReason::Cold);
+            tracker.wait().await;
+        }
+    }
+    waiters_stop.cancel();
+    for w in waiters {
+        let _ = w.await;
+    }
+    while let Ok(m) = moved_rx.try_recv() {
+        pending_moved.push(m);
+    }
+    if let Err(e) = store.give_back(&pending_moved).await {
+        shared.log.warn(format!("could not return {} job id(s) to their queue ({e}); any live worker recovers them within a minute", pending_moved.len()));
+    }
+    drop(done_tx);
+    let _ = finisher.await;
+    upkeep_stop.cancel();
+    let _ = upkeep.await;
+    let _ = commands.await;
+    if let Err(e) = store.deregister_worker(&shared.info).await {
+        shared.log.warn(format!(
+            "could not deregister worker {}: {e}",
+            shared.info.name
+        ));
+    }
+    shared.log.info(format!(
+        "Worker {} stopped after {} job(s)",
+        shared.info.name, summary.jobs
+    ));
+    Ok(summary)
+}
+
+/// The queue as operators name it.
+fn short_queue(cfg: &Config, qname: &str) -> String {
+    cfg.queue_by_qname(qname)
+        .map(|q| q.name.clone())
+        .unwrap_or_else(|| qname.to_owned())
+}
+
+/// Reads what a run needs from the claimed hash, or says why the job is set aside.
+fn job_spec(cfg: &Config, job: &Claimed) -> Result<JobSpec, String> {
+    let call = job
+        .hash
+        .validate_for_run()
+        .map_err(|e| format!("bench set this job aside because it is malformed: {e}"))?;
+    let timeout = match job.hash.int("timeout").ok().flatten() {
+        Some(-1) => None,
+        Some(t) if t > 0 => Some(t),
+        _ => Some(
+            cfg.queue_by_qname(&job.queue)
+                .map(|q| q.timeout)
+                .unwrap_or(DEFAULT_TIMEOUT),
+        ),
+    };
+    Ok(JobSpec {
+        id: job.id.clone(),
+        method: call.func,
+        args: call.args,
+        kwargs: call.kwargs,
+        data: job.hash.fields.get("data").cloned().unwrap_or_default(),
+        queue: short_queue(cfg, &job.queue),
+        timeout: timeout.map(|t| Duration::from_secs(t as u64)),
+    })
+}

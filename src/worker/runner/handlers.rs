@@ -1,0 +1,134 @@
+//! Methods run inside the worker process: bench's built-ins (`bench.noop`,
+//! `bench.sleep`, `bench.echo`, `bench.fail`) and handlers a Rust program registers.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use serde_json::{Map, Value as Json};
+
+use super::{JobSpec, RunResult, Stopper, timeout_message};
+use crate::store::Serializer;
+use crate::store::payload;
+
+/// What a handler receives.
+#[derive(Debug, Clone)]
+pub struct JobInput {
+    pub id: String,
+    pub method: String,
+    pub queue: String,
+    pub args: Vec<Json>,
+    pub kwargs: Map<String, Json>,
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = Result<Json, String>> + Send>>;
+
+/// An async function run for one method; `Err` fails the job with that text.
+pub type Handler = Arc<dyn Fn(JobInput) -> BoxFuture + Send + Sync>;
+
+/// Handlers by method name.
+#[derive(Clone, Default)]
+pub struct Handlers {
+    map: HashMap<String, Handler>,
+}
+
+impl Handlers {
+    /// bench's built-in methods only.
+    pub fn builtin() -> Handlers {
+        let mut h = Handlers::default();
+        h.register("bench.noop", |_| async { Ok(Json::Null) });
+        h.register("bench.sleep", |job| async move {
+            let secs = job
+                .kwargs
+                .get("seconds")
+                .or(job.args.first())
+                .and_then(Json::as_f64)
+                .unwrap_or(1.0);
+            if !(0.0..=86_400.0).contains(&secs) {
+                return Err(format!(
+                    "ValueError: bench.sleep seconds must be between 0 and 86400, got {secs}"
+                ));
+            }
+            tokio::time::sleep(std::time::Duration::from_secs_f64(secs)).await;
+            Ok(Json::Null)
+        });
+        h.register("bench.echo", |job| async move {
+            if job.args.is_empty() {
+                Ok(Json::Object(job.kwargs))
+            } else {
+                Ok(serde_json::json!({"args": job.args, "kwargs": job.kwargs}))
+            }
+        });
+        h.register("bench.fail", |job| async move {
+            let msg = job
+                .kwargs
+                .get("message")
+                .or(job.args.first())
+                .and_then(Json::as_str)
+                .unwrap_or("bench.fail was called");
+            Err(format!("Exception: {msg}"))
+        });
+        h
+    }
+
+    /// Adds (or replaces) the handler for `method`.
+    pub fn register<F, Fut>(&mut self, method: &str, f: F)
+    where
+        F: Fn(JobInput) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Json, String>> + Send + 'static,
+    {
+        self.map
+            .insert(method.to_owned(), Arc::new(move |job| Box::pin(f(job))));
+    }
+
+    pub fn get(&self, method: &str) -> Option<&Handler> {
+        self.map.get(method)
+    }
+}
+
+/// Runs a handler under the job's timeout and stop signal. A panic inside the
+/// handler fails the job and leaves the worker running.
+pub(super) async fn run(h: &Handler, job: &JobSpec, ser: Serializer, stop: &Stopper) -> RunResult {
+    let input = JobInput {
+        id: job.id.clone(),
+        method: job.method.clone(),
+        queue: job.queue.clone(),
+        args: job.args.clone(),
+        kwargs: job.kwargs.clone(),
+    };
+    let mut task = tokio::spawn(h(input));
+    let limit = async {
+        match job.timeout {
+            Some(t) => tokio::time::sleep(t).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        joined = &mut task => match joined {
+            Ok(Ok(Json::Null)) => RunResult::Ok(None),
+            Ok(Ok(v)) => match payload::encode_value(&v, ser) {
+                Ok(bytes) => RunResult::Ok(Some(bytes)),
+                Err(e) => RunResult::Failed(format!("the return value cannot be serialized: {e}")),
+            },
+            Ok(Err(msg)) => RunResult::Failed(msg),
+            Err(e) if e.is_panic() => RunResult::Failed(format!("handler for {} panicked: {}", job.method, panic_text(e.into_panic()))),
+            Err(_) => RunResult::Failed("handler was cancelled".into()),
+        },
+        () = limit => {
+            task.abort();
+            RunResult::Failed(timeout_message(job.timeout.unwrap_or_default()))
+        }
+        () = stop.stopped() => {
+            task.abort();
+            stop.result()
+        }
+    }
+}
+
+fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
+}

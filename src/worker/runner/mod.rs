@@ -1,0 +1,145 @@
+//! How one job runs, by method: a registered handler (bench's built-ins and any a
+//! Rust program adds), a `[methods]` command, or the `[python]` runner. Each run is
+//! bounded by its timeout and can be stopped; processes run in their own process group
+//! so that stopping a job stops everything it started.
+
+mod command;
+mod handlers;
+mod python;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
+
+use serde_json::{Map, Value as Json};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::store::Serializer;
+
+pub use handlers::{Handler, Handlers, JobInput};
+
+/// Everything a runner needs to know about a job.
+#[derive(Debug, Clone)]
+pub struct JobSpec {
+    pub id: String,
+    pub method: String,
+    pub args: Vec<Json>,
+    pub kwargs: Map<String, Json>,
+    /// The job's `data` exactly as stored, for the Python runner.
+    pub data: Vec<u8>,
+    /// The queue as operators name it (without the bench prefix).
+    pub queue: String,
+    /// `None` means no limit (RQ's `-1`).
+    pub timeout: Option<Duration>,
+}
+
+/// How a run ended, before it is recorded in Redis.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunResult {
+    /// Success and the return value, serialized (`None` for no value).
+    Ok(Option<Vec<u8>>),
+    /// Failure with a traceback or reason.
+    Failed(String),
+    /// Stopped on request (stop-job).
+    Stopped(String),
+    /// Interrupted by a cold shutdown; the job goes back to its queue.
+    Interrupted,
+}
+
+/// Why a running job is being stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum StopReason {
+    /// `rq`'s stop-job command: the job ends as stopped.
+    StopJob = 1,
+    /// The worker's second signal: the job is put back.
+    Cold = 2,
+    /// `rq`'s kill-horse command: the job fails.
+    Kill = 3,
+}
+
+/// Lets the worker stop one running job, saying why.
+#[derive(Debug, Clone, Default)]
+pub struct Stopper {
+    token: CancellationToken,
+    reason: Arc<AtomicU8>,
+}
+
+impl Stopper {
+    pub fn stop(&self, why: StopReason) {
+        let _ = self
+            .reason
+            .compare_exchange(0, why as u8, Ordering::SeqCst, Ordering::SeqCst);
+        self.token.cancel();
+    }
+
+    pub async fn stopped(&self) {
+        self.token.cancelled().await;
+    }
+
+    pub fn reason(&self) -> Option<StopReason> {
+        match self.reason.load(Ordering::SeqCst) {
+            1 => Some(StopReason::StopJob),
+            2 => Some(StopReason::Cold),
+            3 => Some(StopReason::Kill),
+            _ => None,
+        }
+    }
+
+    /// The result for a run that ended because it was stopped.
+    pub fn result(&self) -> RunResult {
+        match self.reason() {
+            Some(StopReason::Cold) => RunResult::Interrupted,
+            Some(StopReason::Kill) => RunResult::Failed(
+                "Work-horse terminated unexpectedly: killed by a kill-horse command".into(),
+            ),
+            _ => RunResult::Stopped("Job stopped by a stop-job command".into()),
+        }
+    }
+}
+
+/// The timeout message, worded as RQ's so log searches keep working.
+pub fn timeout_message(t: Duration) -> String {
+    format!(
+        "JobTimeoutException: Task exceeded maximum timeout value ({} seconds)",
+        t.as_secs()
+    )
+}
+
+/// Picks and drives the runner for each job.
+pub struct Runners {
+    cfg: Arc<Config>,
+    handlers: Handlers,
+    serializer: Serializer,
+}
+
+impl Runners {
+    pub fn new(cfg: Arc<Config>, handlers: Handlers) -> Runners {
+        let serializer = cfg.serializer;
+        Runners {
+            cfg,
+            handlers,
+            serializer,
+        }
+    }
+
+    /// Runs `job` to its end, its timeout, or until `stop` fires.
+    pub async fn run(&self, job: &JobSpec, stop: &Stopper) -> RunResult {
+        if let Some(h) = self.handlers.get(&job.method) {
+            return handlers::run(h, job, self.serializer, stop).await;
+        }
+        if let Some(m) = self.cfg.methods.get(&job.method) {
+            return command::run(m, &self.cfg, job, stop, self.serializer).await;
+        }
+        if let Some(py) = &self.cfg.python {
+            return python::run(py, &self.cfg, job, stop, self.serializer).await;
+        }
+        RunResult::Failed(format!(
+            "no runner for method {}: add [methods.\"{}\"] or a [python] section to {}",
+            job.method,
+            job.method,
+            self.cfg.source_shown()
+        ))
+    }
+}

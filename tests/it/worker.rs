@@ -1,0 +1,634 @@
+use std::collections::HashMap;
+
+use nix::sys::signal::Signal;
+use redis::Commands;
+use serde_json::{Value as Json, json};
+
+use crate::harness::python::{self, py_dir};
+use crate::harness::{Env, process_running, signal, wait_exit, wait_for};
+
+fn job(env: &Env, id: &str) -> HashMap<String, String> {
+    let raw: HashMap<String, Vec<u8>> = env.conn().hgetall(format!("rq:job:{id}")).unwrap();
+    raw.into_iter()
+        .map(|(k, v)| (k, String::from_utf8_lossy(&v).into_owned()))
+        .collect()
+}
+
+fn status(env: &Env, id: &str) -> String {
+    env.conn()
+        .hget::<_, _, Option<String>>(format!("rq:job:{id}"), "status")
+        .unwrap()
+        .unwrap_or_default()
+}
+
+fn enqueue(env: &Env, args: &[&str]) -> String {
+    env.bench()
+        .arg_str("enqueue")
+        .args(args)
+        .ok()
+        .stdout()
+        .trim()
+        .to_owned()
+}
+
+fn rq_job(env: &Env, id: &str) -> Json {
+    let url = env.redis.url();
+    serde_json::from_slice(&python::script("rq_tool.py", &["job", &url, id]).stdout).unwrap()
+}
+
+fn python_hooks(extra: &str) -> String {
+    format!(
+        "[python]\nexecutable = {:?}\npath = [{:?}]\n{extra}",
+        python::bin("python").display().to_string(),
+        py_dir().display().to_string()
+    )
+}
+
+#[test]
+fn burst_runs_builtins_and_records_them_as_rq_does() {
+    let env = Env::new();
+    let ok = enqueue(
+        &env,
+        &[
+            "bench.echo",
+            "--kwargs",
+            r#"{"x": [1, 2]}"#,
+            "--result-ttl",
+            "77",
+        ],
+    );
+    let bad = enqueue(
+        &env,
+        &[
+            "bench.fail",
+            "--kwargs",
+            r#"{"message": "kaput"}"#,
+            "--failure-ttl",
+            "88",
+        ],
+    );
+    let none = enqueue(&env, &["tasks.unknown"]);
+    let out = env.bench().args(["worker", "--burst", "--name", "w1"]).ok();
+    let log = out.stdout();
+    assert!(
+        log.contains(&format!("default: bench.echo(x=[1, 2]) ({ok})")),
+        "{log}"
+    );
+    assert!(log.contains(&format!("default: Job OK ({ok})")), "{log}");
+    assert!(
+        log.contains(&format!("Job failed ({bad})")) && log.contains("Exception: kaput"),
+        "{log}"
+    );
+    assert!(
+        out.stderr().contains("no runner for method tasks.unknown"),
+        "{}",
+        out.stderr()
+    );
+
+    let mut c = env.conn();
+    let h = job(&env, &ok);
+    assert_eq!(h["status"], "finished");
+    assert_eq!(h["worker_name"], "w1");
+    assert!(h["started_at"].ends_with('Z') && h["ended_at"].ends_with('Z'));
+    let ttl: i64 = c.ttl(format!("rq:job:{ok}")).unwrap();
+    assert!(
+        (70..=77).contains(&ttl),
+        "finished job expires after its result_ttl: {ttl}"
+    );
+    assert!(
+        c.zscore::<_, _, Option<f64>>("rq:finished:default", &ok)
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(c.zcard::<_, i64>("rq:wip:default").unwrap(), 0);
+    assert_eq!(
+        c.llen::<_, i64>("rq:queue:default:intermediate").unwrap(),
+        0
+    );
+    let ttl: i64 = c.ttl(format!("rq:results:{bad}")).unwrap();
+    assert!(
+        (80..=88).contains(&ttl),
+        "an explicit failure_ttl also expires the results: {ttl}"
+    );
+    assert_eq!(status(&env, &bad), "failed");
+    assert_eq!(status(&env, &none), "failed");
+
+    // The worker is gone from the registries, with its counters left for a minute.
+    let w: HashMap<String, String> = c.hgetall("rq:worker:w1").unwrap();
+    assert_eq!(w["successful_job_count"], "1");
+    assert_eq!(w["failed_job_count"], "2");
+    assert!(w.contains_key("death"));
+    assert!(
+        !c.sismember::<_, _, bool>("rq:workers", "rq:worker:w1")
+            .unwrap()
+    );
+
+    // Python RQ reads bench's results and tracebacks.
+    let py = rq_job(&env, &ok);
+    assert_eq!(py["return_value"], json!({"x": [1, 2]}));
+    assert_eq!(py["result_type"], "SUCCESSFUL");
+    let py = rq_job(&env, &bad);
+    assert_eq!(py["result_type"], "FAILED");
+    assert!(
+        py["exc_string"]
+            .as_str()
+            .unwrap()
+            .contains("Exception: kaput")
+    );
+}
+
+#[test]
+fn runs_python_rq_jobs_with_their_own_types_both_serializers() {
+    for json_ser in [false, true] {
+        let env = Env::with_hooks(&python_hooks(&format!(
+            "[redis]\nserializer = \"{}\"\n",
+            if json_ser { "json" } else { "pickle" }
+        )));
+        let url = env.redis.url();
+        let mut add = vec![
+            "enqueue",
+            &url,
+            "default",
+            "tasks.add",
+            "--args",
+            "[1, 2]",
+            "--kwargs",
+            r#"{"c": 39}"#,
+            "--id",
+            "add",
+        ];
+        let mut boom = vec![
+            "enqueue",
+            &url,
+            "default",
+            "tasks.boom",
+            "--kwargs",
+            r#"{"msg": "zap"}"#,
+            "--id",
+            "boom",
+        ];
+        if json_ser {
+            add.push("--json");
+            boom.push("--json");
+        } else {
+            python::script(
+                "rq_tool.py",
+                &[
+                    "enqueue",
+                    &url,
+                    "default",
+                    "tasks.types",
+                    "--exotic",
+                    "--id",
+                    "types",
+                ],
+            );
+        }
+        python::script("rq_tool.py", &add);
+        python::script("rq_tool.py", &boom);
+        env.bench().args(["worker", "--burst"]).ok();
+
+        let mut read = vec!["job", &url, "add"];
+        if json_ser {
+            read.push("--json");
+        }
+        let py: Json = serde_json::from_slice(&python::script("rq_tool.py", &read).stdout).unwrap();
+        assert_eq!(py["status"], "finished", "{py}");
+        assert_eq!(py["return_value"], 42);
+        read[2] = "boom";
+        let py: Json = serde_json::from_slice(&python::script("rq_tool.py", &read).stdout).unwrap();
+        assert_eq!(py["status"], "failed");
+        let tb = py["exc_string"].as_str().unwrap();
+        assert!(
+            tb.contains("Traceback") && tb.contains("ValueError: zap"),
+            "{tb}"
+        );
+        if !json_ser {
+            let py = rq_job(&env, "types");
+            assert_eq!(
+                py["return_value"],
+                json!({"when": "datetime", "tags": "set", "raw": "bytes", "pair": "tuple"})
+            );
+        }
+    }
+}
+
+#[test]
+fn command_jobs_get_kwargs_env_and_return_stdout() {
+    let hooks = r#"
+[methods."app.report"]
+command = ["sh", "-c", "cat; printf ' %s %s %s' \"$BENCH_JOB_ID\" \"$BENCH_JOB_METHOD\" \"$BENCH_QUEUE\"; echo \" $GREETING\""]
+env = { GREETING = "hi" }
+[methods."app.broken"]
+command = ["sh", "-c", "echo partial; echo 'it went wrong' >&2; exit 3"]
+[methods."app.missing"]
+command = ["/nonexistent/program"]
+"#;
+    let env = Env::with_hooks(hooks);
+    let ok = enqueue(
+        &env,
+        &["app.report", "--kwargs", r#"{"n": 1}"#, "--queue", "short"],
+    );
+    let bad = enqueue(&env, &["app.broken"]);
+    let missing = enqueue(&env, &["app.missing"]);
+    env.bench().args(["worker", "--burst"]).ok();
+    assert_eq!(
+        rq_job(&env, &ok)["return_value"],
+        format!("{{\"n\":1}} {ok} app.report short hi\n")
+    );
+    let tb = rq_job(&env, &bad)["exc_string"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        tb.contains("exit status 3") && tb.contains("it went wrong"),
+        "{tb}"
+    );
+    let tb = rq_job(&env, &missing)["exc_string"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(tb.contains("cannot start `/nonexistent/program`"), "{tb}");
+}
+
+#[test]
+fn a_timeout_kills_the_job_and_everything_it_started() {
+    let env = Env::with_hooks(
+        "[methods.\"app.hang\"]\ncommand = [\"sh\", \"-c\", \"sleep 61.25 & sleep 61.25 & wait\"]\n[worker]\nkill_grace = 1\n",
+    );
+    let id = enqueue(&env, &["app.hang", "--timeout", "1"]);
+    let t0 = std::time::Instant::now();
+    env.bench().args(["worker", "--burst"]).ok();
+    assert!(
+        t0.elapsed().as_secs_f64() < 10.0,
+        "the timeout cut the job short"
+    );
+    assert_eq!(status(&env, &id), "failed");
+    let tb = rq_job(&env, &id)["exc_string"].as_str().unwrap().to_owned();
+    assert!(
+        tb.contains("JobTimeoutException: Task exceeded maximum timeout value (1 seconds)"),
+        "{tb}"
+    );
+    assert!(
+        !process_running("sleep 61.25"),
+        "children of a timed-out job must not survive"
+    );
+}
+
+#[test]
+fn malformed_jobs_are_set_aside_and_the_next_job_runs() {
+    let env = Env::new();
+    let mut c = env.conn();
+    for (id, fields) in [
+        (
+            "weird-status",
+            vec![("status", "weird"), ("origin", "default")],
+        ),
+        (
+            "bad-timeout",
+            vec![
+                ("status", "queued"),
+                ("origin", "default"),
+                ("timeout", "1m"),
+            ],
+        ),
+        (
+            "bad-created",
+            vec![
+                ("status", "queued"),
+                ("origin", "default"),
+                ("created_at", "1795865354.658008"),
+            ],
+        ),
+        (
+            "garbage-data",
+            vec![("status", "queued"), ("origin", "default")],
+        ),
+    ] {
+        let mut f: Vec<(&str, Vec<u8>)> = fields
+            .into_iter()
+            .map(|(k, v)| (k, v.as_bytes().to_vec()))
+            .collect();
+        if id == "garbage-data" {
+            f.push(("data", b"\x00not a payload".to_vec()));
+        } else {
+            f.push(("data", br#"["bench.noop", null, [], {}]"#.to_vec()));
+        }
+        let _: () = c.hset_multiple(format!("rq:job:{id}"), &f).unwrap();
+        let _: () = c.rpush("rq:queue:default", id).unwrap();
+    }
+    let _: () = c.rpush("rq:queue:default", "no-hash").unwrap();
+    let good = enqueue(&env, &["bench.noop"]);
+    let out = env.bench().args(["worker", "--burst"]).ok();
+    assert_eq!(status(&env, &good), "finished");
+    for (id, reason) in [
+        ("weird-status", "unknown job status `weird`"),
+        ("bad-timeout", "field `timeout` is `1m`"),
+        ("bad-created", "field `created_at`"),
+        ("garbage-data", "field `data` cannot be decoded"),
+    ] {
+        assert_eq!(status(&env, id), "failed", "{id}");
+        let show: Json = serde_json::from_str(
+            &env.bench()
+                .args(["jobs", "show", "--json", id])
+                .ok()
+                .stdout(),
+        )
+        .unwrap();
+        let tb = show["results"][0]["traceback"].as_str().unwrap().to_owned();
+        assert!(
+            tb.contains("malformed") && tb.contains(reason),
+            "{id}: {tb}"
+        );
+    }
+    assert!(
+        out.stderr().contains("skipped job no-hash"),
+        "{}",
+        out.stderr()
+    );
+}
+
+#[test]
+fn priority_order_and_rq_retry_are_honoured() {
+    let env = Env::new();
+    let low = enqueue(&env, &["bench.noop", "--queue", "long"]);
+    let high = enqueue(&env, &["bench.noop", "--queue", "short"]);
+    let log = env
+        .bench()
+        .args(["worker", "--burst", "--queue", "short,long"])
+        .ok()
+        .stdout();
+    assert!(
+        log.find(&high).unwrap() < log.find(&low).unwrap(),
+        "short before long: {log}"
+    );
+
+    // A job written with RQ's Retry(max=2, interval=0) fields fails three times in all.
+    let id = enqueue(&env, &["bench.fail"]);
+    let _: () = env
+        .conn()
+        .hset_multiple(
+            format!("rq:job:{id}"),
+            &[("retries_left", "2"), ("retry_intervals", "[0]")],
+        )
+        .unwrap();
+    let log = env.bench().args(["worker", "--burst"]).ok().stdout();
+    assert_eq!(
+        log.matches(&format!("Job failed ({id})")).count(),
+        3,
+        "{log}"
+    );
+    assert!(
+        log.contains("1 retries left") && log.contains("0 retries left"),
+        "{log}"
+    );
+    assert_eq!(status(&env, &id), "failed");
+    assert_eq!(job(&env, &id)["retries_left"], "0");
+}
+
+#[test]
+fn warm_shutdown_lets_the_running_job_finish() {
+    let env = Env::new();
+    let id = enqueue(&env, &["bench.sleep", "--kwargs", r#"{"seconds": 1.5}"#]);
+    let next = enqueue(&env, &["bench.noop"]);
+    let mut w = env
+        .bench()
+        .args(["worker", "--name", "warm"])
+        .spawn(env.dir.path(), "warm");
+    wait_for(10.0, "job start", || status(&env, &id) == "started");
+    signal(&w, Signal::SIGTERM);
+    assert_eq!(wait_exit(&mut w, 15.0), Some(0));
+    assert_eq!(status(&env, &id), "finished");
+    assert_eq!(
+        status(&env, &next),
+        "queued",
+        "no new job after the first signal"
+    );
+    let mut c = env.conn();
+    assert!(
+        !c.sismember::<_, _, bool>("rq:workers", "rq:worker:warm")
+            .unwrap()
+    );
+    assert_eq!(
+        c.lrange::<_, Vec<String>>("rq:queue:default", 0, -1)
+            .unwrap(),
+        [next]
+    );
+    assert_eq!(
+        c.llen::<_, i64>("rq:queue:default:intermediate").unwrap(),
+        0
+    );
+}
+
+#[test]
+fn cold_shutdown_kills_the_job_and_puts_it_back_first() {
+    let env = Env::with_hooks(
+        "[methods.\"app.long\"]\ncommand = [\"sh\", \"-c\", \"sleep 62.5 & wait\"]\n",
+    );
+    let id = enqueue(&env, &["app.long"]);
+    let other = enqueue(&env, &["bench.noop"]);
+    let mut w = env.bench().args(["worker"]).spawn(env.dir.path(), "cold");
+    wait_for(10.0, "job start", || status(&env, &id) == "started");
+    wait_for(5.0, "the job's process", || process_running("sleep 62.5"));
+    signal(&w, Signal::SIGTERM);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(
+        status(&env, &id),
+        "started",
+        "a warm stop leaves the job running"
+    );
+    signal(&w, Signal::SIGINT);
+    assert_eq!(wait_exit(&mut w, 15.0), Some(0));
+    assert_eq!(status(&env, &id), "queued");
+    let q: Vec<String> = env.conn().lrange("rq:queue:default", 0, -1).unwrap();
+    assert_eq!(
+        q,
+        [id.clone(), other],
+        "the interrupted job goes back to the head"
+    );
+    assert_eq!(env.conn().zcard::<_, i64>("rq:wip:default").unwrap(), 0);
+    assert!(
+        !process_running("sleep 62.5"),
+        "the job's process group is killed"
+    );
+}
+
+#[test]
+fn jobs_of_a_killed_worker_are_recovered_by_another() {
+    let env = Env::with_hooks("[worker]\nheartbeat_ttl = 10\n");
+    let id = enqueue(&env, &["bench.sleep", "--kwargs", r#"{"seconds": 2}"#]);
+    let mut a = env
+        .bench()
+        .args(["worker", "--name", "doomed"])
+        .spawn(env.dir.path(), "a");
+    wait_for(10.0, "job start", || status(&env, &id) == "started");
+    signal(&a, Signal::SIGKILL);
+    let _ = a.wait();
+    let mut b = env
+        .bench()
+        .args(["worker", "--name", "rescuer"])
+        .spawn(env.dir.path(), "b");
+    wait_for(40.0, "recovery and rerun", || {
+        status(&env, &id) == "finished"
+    });
+    let h = job(&env, &id);
+    assert_eq!(h["worker_name"], "rescuer");
+    assert_eq!(h["bench_recoveries"], "1");
+    signal(&b, Signal::SIGTERM);
+    assert_eq!(wait_exit(&mut b, 10.0), Some(0));
+    let log = std::fs::read_to_string(env.path("b.err")).unwrap();
+    assert!(
+        log.contains(&format!(
+            "job {id} was abandoned by a dead worker; put back"
+        )),
+        "{log}"
+    );
+}
+
+#[test]
+fn abandoned_jobs_fail_after_max_recoveries() {
+    let env = Env::with_hooks("[worker]\nheartbeat_ttl = 10\nmax_recoveries = 0\n");
+    let id = enqueue(&env, &["bench.noop"]);
+    // A job left started by a worker that died long ago (deadline in the past).
+    let mut c = env.conn();
+    let _: () = c.lpop("rq:queue:default", None).unwrap();
+    let _: () = c.hset(format!("rq:job:{id}"), "status", "started").unwrap();
+    let _: () = c
+        .zadd("rq:wip:default", format!("{id}:deadbeef"), 1)
+        .unwrap();
+    let mut w = env.bench().args(["worker"]).spawn(env.dir.path(), "w");
+    wait_for(10.0, "abandoned job failed", || {
+        status(&env, &id) == "failed"
+    });
+    signal(&w, Signal::SIGTERM);
+    wait_exit(&mut w, 10.0);
+    let tb = rq_job(&env, &id)["exc_string"].as_str().unwrap().to_owned();
+    assert!(tb.contains("AbandonedJobError"), "{tb}");
+}
+
+#[test]
+fn survives_a_redis_restart_and_finishes_every_job() {
+    let mut env = Env::persistent("");
+    let lines: String = (0..300).map(|i| format!("{{\"method\": \"bench.sleep\", \"kwargs\": {{\"seconds\": 0.01}}, \"job_id\": \"r{i}\"}}\n")).collect();
+    env.bench()
+        .args(["enqueue", "--from-file", "-"])
+        .stdin(lines)
+        .ok();
+    let mut w = env
+        .bench()
+        .args(["worker", "-n", "4"])
+        .spawn(env.dir.path(), "w");
+    wait_for(20.0, "some jobs done", || {
+        env.conn().zcard::<_, i64>("rq:finished:default").unwrap() >= 50
+    });
+    env.redis.kill();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    env.redis.restart();
+    wait_for(60.0, "all 300 jobs finished", || {
+        env.conn().zcard::<_, i64>("rq:finished:default").unwrap() == 300
+    });
+    signal(&w, Signal::SIGTERM);
+    assert_eq!(wait_exit(&mut w, 10.0), Some(0));
+    let mut c = env.conn();
+    assert_eq!(c.zcard::<_, i64>("rq:failed:default").unwrap(), 0);
+    assert_eq!(c.zcard::<_, i64>("rq:wip:default").unwrap(), 0);
+    assert_eq!(c.llen::<_, i64>("rq:queue:default").unwrap(), 0);
+    let log = std::fs::read_to_string(env.path("w.err")).unwrap();
+    assert!(
+        log.contains("Redis is unavailable") && log.contains("Redis is reachable again"),
+        "{log}"
+    );
+}
+
+#[test]
+fn rq_info_sees_the_worker_and_rq_commands_reach_it() {
+    let env = Env::new();
+    let url = env.redis.url();
+    let id = enqueue(&env, &["bench.sleep", "--kwargs", r#"{"seconds": 30}"#]);
+    let mut w = env
+        .bench()
+        .args(["worker", "--name", "visible", "--queue", "default,long"])
+        .spawn(env.dir.path(), "w");
+    wait_for(10.0, "job start", || status(&env, &id) == "started");
+    let info = String::from_utf8_lossy(&python::rq(&["info", "-u", &url]).stdout).into_owned();
+    assert!(
+        info.contains("visible") && info.contains("busy default, long"),
+        "{info}"
+    );
+    // Python RQ's stop-job command stops the job; its shutdown command stops the worker.
+    let send = |code: &str| {
+        python::code(&format!(
+            "import redis, rq.command as c; r = redis.Redis.from_url({url:?}); {code}"
+        ));
+    };
+    send(&format!("c.send_stop_job_command(r, {id:?})"));
+    wait_for(10.0, "job stopped", || status(&env, &id) == "stopped");
+    assert_eq!(rq_job(&env, &id)["result_type"], "STOPPED");
+    send("c.send_shutdown_command(r, 'visible')");
+    assert_eq!(wait_exit(&mut w, 10.0), Some(0));
+}
+
+#[test]
+fn rq_suspend_pauses_workers() {
+    let env = Env::new();
+    let id = enqueue(&env, &["bench.noop"]);
+    let url = env.redis.url();
+    assert!(python::rq(&["suspend", "-u", &url]).status.success());
+    let out = env.bench().args(["worker", "--burst"]).ok();
+    assert!(out.stdout().contains("suspended"), "{}", out.stdout());
+    assert_eq!(status(&env, &id), "queued");
+    assert!(python::rq(&["resume", "-u", &url]).status.success());
+    env.bench().args(["worker", "--burst"]).ok();
+    assert_eq!(status(&env, &id), "finished");
+}
+
+#[test]
+fn dependents_are_released_when_their_parent_finishes() {
+    let env = Env::new();
+    let url = env.redis.url();
+    let prog = format!(
+        "import redis; from rq import Queue; q = Queue('default', connection=redis.Redis.from_url({url:?})); p = q.enqueue('bench.noop', job_id='parent'); q.enqueue('bench.echo', job_id='child', depends_on=p, kwargs={{'k': 1}})"
+    );
+    python::code(&prog);
+    assert_eq!(status(&env, "child"), "deferred");
+    env.bench().args(["worker", "--burst"]).ok();
+    assert_eq!(status(&env, "parent"), "finished");
+    assert_eq!(status(&env, "child"), "finished");
+}
+
+#[test]
+fn a_rust_program_can_register_its_own_handlers() {
+    use bench::worker::runner::Handlers;
+    use bench::worker::{Options, Shutdown, Strategy};
+
+    let env = Env::new();
+    let id = enqueue(&env, &["myapp.double", "--kwargs", r#"{"n": 21}"#]);
+    let cfg = bench::config::Config::load(&env.hooks(), true, Some(&env.redis.url())).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = bench::store::Store::open(&env.redis.url()).await.unwrap();
+        let mut handlers = Handlers::builtin();
+        handlers.register("myapp.double", |job| async move {
+            let n = job.kwargs["n"].as_i64().ok_or("n must be a number")?;
+            Ok(json!(n * 2))
+        });
+        let opts = Options {
+            queues: vec!["default".into()],
+            burst: true,
+            strategy: Strategy::Default,
+            concurrency: 2,
+            name: "lib".into(),
+            quiet: true,
+        };
+        bench::worker::run(
+            std::sync::Arc::new(cfg),
+            store,
+            opts,
+            handlers,
+            Shutdown::new(),
+        )
+        .await
+        .unwrap();
+    });
+    assert_eq!(rq_job(&env, &id)["return_value"], 42);
+}
