@@ -1,38 +1,72 @@
 //! bench's client for the peer benchmark harness (`benches/compare.sh`), with the
 //! same entry points as the RQ, BullMQ and apalis clients:
 //!
-//!   peerbench enqueue single|bulk|file N   -> {"elapsed_s": ..}
+//!   peerbench enqueue single|bulk|file N [METHOD]   -> {"elapsed_s": ..}
+//!   peerbench worker stamp                          runs until SIGTERM
+//!   peerbench latency N GAP_MS WARMUP               -> {"lat_s": [..]}
 //!
 //! `single` awaits one library call per job, `bulk` hands all N to one call (chunked
 //! into script calls internally), `file` runs `bench enqueue --from-file` on N lines.
+//! Drains use the real `bench worker` binary; `worker stamp` is the same worker run
+//! through the library API with a handler that records its start latency.
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use bench::store::{NewJob, Serializer, Store};
+use bench::worker::runner::Handlers;
+use bench::worker::{Options, Shutdown, Strategy};
 use chrono::Utc;
+use redis::AsyncCommands;
+use serde_json::{Map, json};
+
+const QUEUE: &str = "bench";
+const LATENCY_LIST: &str = "bench:lat";
 
 fn redis_url() -> String {
     let port = std::env::var("BENCH_REDIS_PORT").unwrap_or_else(|_| "6391".into());
     format!("redis://127.0.0.1:{port}/0")
 }
 
-fn noop_job() -> NewJob {
+fn now_s() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+}
+
+fn job(method: &str, kwargs: Map<String, serde_json::Value>) -> NewJob {
     NewJob {
         id: bench::store::job::new_id(),
-        queue: "bench".into(),
-        func: "bench.noop".into(),
+        queue: QUEUE.into(),
+        func: method.into(),
+        kwargs,
         ..Default::default()
     }
 }
 
-async fn enqueue(mode: &str, n: usize) -> f64 {
+/// `target/<profile>/bench`, next to `target/<profile>/examples/peerbench`.
+fn sibling_bench() -> std::path::PathBuf {
+    let me = std::env::current_exe().expect("own path");
+    me.parent()
+        .and_then(|p| p.parent())
+        .expect("target folder")
+        .join("bench")
+}
+
+async fn enqueue(mode: &str, n: usize, method: &str) -> f64 {
     let store = Store::open(&redis_url()).await.expect("redis");
     match mode {
         "single" => {
             let t0 = Instant::now();
             for _ in 0..n {
                 store
-                    .enqueue(&[noop_job()], None, Serializer::Pickle, Utc::now())
+                    .enqueue(
+                        &[job(method, Map::new())],
+                        None,
+                        Serializer::Pickle,
+                        Utc::now(),
+                    )
                     .await
                     .expect("enqueue");
             }
@@ -40,7 +74,7 @@ async fn enqueue(mode: &str, n: usize) -> f64 {
         }
         "bulk" => {
             let t0 = Instant::now();
-            let jobs: Vec<NewJob> = (0..n).map(|_| noop_job()).collect();
+            let jobs: Vec<NewJob> = (0..n).map(|_| job(method, Map::new())).collect();
             store
                 .enqueue(&jobs, None, Serializer::Pickle, Utc::now())
                 .await
@@ -52,12 +86,12 @@ async fn enqueue(mode: &str, n: usize) -> f64 {
             let path = dir.path().join("jobs.jsonl");
             std::fs::write(
                 &path,
-                "{\"method\": \"bench.noop\", \"queue\": \"bench\"}\n".repeat(n),
+                format!("{{\"method\": \"{method}\", \"queue\": \"{QUEUE}\"}}\n").repeat(n),
             )
             .unwrap();
             std::fs::write(
                 dir.path().join("hooks.toml"),
-                "[queues.bench]\ntimeout = 300\n",
+                format!("[queues.{QUEUE}]\ntimeout = 300\n"),
             )
             .unwrap();
             let exe = std::env::var("BENCH_BIN")
@@ -83,29 +117,112 @@ async fn enqueue(mode: &str, n: usize) -> f64 {
     }
 }
 
-/// `target/<profile>/bench`, next to `target/<profile>/examples/peerbench`.
-fn sibling_bench() -> std::path::PathBuf {
-    let me = std::env::current_exe().expect("own path");
-    me.parent()
-        .and_then(|p| p.parent())
-        .expect("target folder")
-        .join("bench")
+/// A worker whose `peer.stamp` handler pushes (start time - enqueue time) to a list.
+async fn stamp_worker() {
+    let dir = tempfile::tempdir().unwrap();
+    let hooks = dir.path().join("hooks.toml");
+    std::fs::write(&hooks, format!("[queues.{QUEUE}]\ntimeout = 300\n")).unwrap();
+    let cfg = bench::config::Config::load(&hooks, true, Some(&redis_url())).expect("config");
+    let store = Store::open(&redis_url()).await.expect("redis");
+    let side = store.clone();
+    let mut handlers = Handlers::builtin();
+    handlers.register("peer.stamp", move |job| {
+        let side = side.clone();
+        async move {
+            let dt = now_s() - job.kwargs["t0"].as_f64().unwrap_or(0.0);
+            side.conn()
+                .rpush::<_, _, ()>(LATENCY_LIST, dt.to_string())
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(serde_json::Value::Null)
+        }
+    });
+    let shutdown = Shutdown::new();
+    shutdown.on_signals().expect("signals");
+    let opts = Options {
+        queues: vec![QUEUE.into()],
+        burst: false,
+        strategy: Strategy::Default,
+        concurrency: 1,
+        name: format!("peer-{}", std::process::id()),
+        quiet: true,
+    };
+    bench::worker::run(Arc::new(cfg), store, opts, handlers, shutdown)
+        .await
+        .expect("worker");
+}
+
+async fn latency(n: usize, gap_ms: u64, warmup: usize) -> Vec<f64> {
+    let store = Store::open(&redis_url()).await.expect("redis");
+    let mut c = store.conn();
+    let _: () = c.del(LATENCY_LIST).await.unwrap();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..warmup + n {
+        // An idle queue: sleep GAP..1.5*GAP so probes never phase-lock with anything.
+        let jitter = rand::random::<f64>() / 2.0;
+        tokio::time::sleep(std::time::Duration::from_secs_f64(
+            gap_ms as f64 / 1000.0 * (1.0 + jitter),
+        ))
+        .await;
+        let kwargs = json!({"t0": now_s()}).as_object().unwrap().clone();
+        store
+            .enqueue(
+                &[job("peer.stamp", kwargs)],
+                None,
+                Serializer::Pickle,
+                Utc::now(),
+            )
+            .await
+            .expect("enqueue");
+        let (_, dt): (String, String) = c
+            .blpop(LATENCY_LIST, 30.0)
+            .await
+            .expect("latency probe timed out");
+        if i >= warmup {
+            out.push(dt.parse().unwrap());
+        }
+    }
+    out
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    match args.first().map(String::as_str) {
-        Some("enqueue") => {
-            let n: usize = args[2].parse().expect("N");
-            let el = rt.block_on(enqueue(&args[1], n));
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
+    // Producers run single-threaded, as `bench enqueue` does; the worker as `bench worker`.
+    let rt = match arg(0) {
+        "worker" => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build(),
+        _ => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+    }
+    .unwrap();
+    match arg(0) {
+        "enqueue" => {
+            let n: usize = arg(2).parse().expect("N");
+            let method = if arg(3).is_empty() {
+                "bench.noop"
+            } else {
+                arg(3)
+            };
+            let el = rt.block_on(enqueue(arg(1), n, method));
             println!("{{\"elapsed_s\": {el}, \"n\": {n}}}");
         }
+        "worker" => rt.block_on(stamp_worker()),
+        "latency" => {
+            let lat = rt.block_on(latency(
+                arg(1).parse().expect("N"),
+                arg(2).parse().expect("GAP_MS"),
+                arg(3).parse().expect("WARMUP"),
+            ));
+            println!("{}", json!({"lat_s": lat}));
+        }
         _ => {
-            eprintln!("usage: peerbench enqueue single|bulk|file N");
+            eprintln!(
+                "usage: peerbench enqueue single|bulk|file N [METHOD] | worker stamp | latency N GAP_MS WARMUP"
+            );
             std::process::exit(2);
         }
     }
