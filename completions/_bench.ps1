@@ -28,7 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Run jobs from one or more queues')
-            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Run the scheduler that enqueues scheduler_events on time')
+            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Run the scheduler that enqueues scheduler_events on time, or manage it')
             [CompletionResult]::new('enqueue', 'enqueue', [CompletionResultType]::ParameterValue, 'Put a job on a queue')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Inspect and manage jobs')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Generate process-manager configuration')
@@ -56,10 +56,124 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;schedule' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log warnings only (not each enqueued event)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List scheduled methods with their event, queue, last run and next run')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether scheduling is active or paused, and which scheduler leads')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause every scheduler sharing this Redis (delayed jobs wait too)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume scheduling after `pause`')
+            [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Enqueue a scheduled method now, as its event would')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Recent runs of scheduled methods: slot, outcome, job and scheduler')
+            [CompletionResult]::new('next', 'next', [CompletionResultType]::ParameterValue, 'Print the next fire times of a cron expression, one ISO time per line')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bench;schedule;list' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per method')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;schedule;status' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;schedule;pause' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;schedule;resume' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;schedule;trigger' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;schedule;history' {
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Entries to show')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per entry')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;schedule;next' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start from this time (ISO 8601; without an offset, in the time zone) [default: now]')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'How many times to print')
+            [CompletionResult]::new('--timezone', '--timezone', [CompletionResultType]::ParameterName, 'IANA time zone [default: [scheduler] timezone]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;schedule;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List scheduled methods with their event, queue, last run and next run')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether scheduling is active or paused, and which scheduler leads')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause every scheduler sharing this Redis (delayed jobs wait too)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume scheduling after `pause`')
+            [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Enqueue a scheduled method now, as its event would')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Recent runs of scheduled methods: slot, outcome, job and scheduler')
+            [CompletionResult]::new('next', 'next', [CompletionResultType]::ParameterValue, 'Print the next fire times of a cron expression, one ISO time per line')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bench;schedule;help;list' {
+            break
+        }
+        'bench;schedule;help;status' {
+            break
+        }
+        'bench;schedule;help;pause' {
+            break
+        }
+        'bench;schedule;help;resume' {
+            break
+        }
+        'bench;schedule;help;trigger' {
+            break
+        }
+        'bench;schedule;help;history' {
+            break
+        }
+        'bench;schedule;help;next' {
+            break
+        }
+        'bench;schedule;help;help' {
             break
         }
         'bench;enqueue' {
@@ -72,6 +186,8 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--result-ttl', '--result-ttl', [CompletionResultType]::ParameterName, 'Seconds to keep a finished job and its result (0: none, -1: forever)')
             [CompletionResult]::new('--failure-ttl', '--failure-ttl', [CompletionResultType]::ParameterName, 'Seconds to keep a failed job and its traceback (-1: forever)')
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Text shown by `jobs list` and rq-dashboard (default: the call, as RQ writes it)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Run the job at this time instead of now (ISO 8601; without an offset, in [scheduler] timezone); `bench schedule` moves it to its queue when due')
+            [CompletionResult]::new('--in', '--in', [CompletionResultType]::ParameterName, 'Run the job after this delay, e.g. `90s`, `10m`, `2h`, `1d`')
             [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Enqueue many jobs from JSON lines (`-` for stdin), one object per line with `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`, `result_ttl`, `failure_ttl`, `description`; flags give the defaults')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
@@ -205,7 +321,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         }
         'bench;help' {
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Run jobs from one or more queues')
-            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Run the scheduler that enqueues scheduler_events on time')
+            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Run the scheduler that enqueues scheduler_events on time, or manage it')
             [CompletionResult]::new('enqueue', 'enqueue', [CompletionResultType]::ParameterValue, 'Put a job on a queue')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Inspect and manage jobs')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Generate process-manager configuration')
@@ -217,6 +333,34 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;help;schedule' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List scheduled methods with their event, queue, last run and next run')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether scheduling is active or paused, and which scheduler leads')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause every scheduler sharing this Redis (delayed jobs wait too)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume scheduling after `pause`')
+            [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Enqueue a scheduled method now, as its event would')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Recent runs of scheduled methods: slot, outcome, job and scheduler')
+            [CompletionResult]::new('next', 'next', [CompletionResultType]::ParameterValue, 'Print the next fire times of a cron expression, one ISO time per line')
+            break
+        }
+        'bench;help;schedule;list' {
+            break
+        }
+        'bench;help;schedule;status' {
+            break
+        }
+        'bench;help;schedule;pause' {
+            break
+        }
+        'bench;help;schedule;resume' {
+            break
+        }
+        'bench;help;schedule;trigger' {
+            break
+        }
+        'bench;help;schedule;history' {
+            break
+        }
+        'bench;help;schedule;next' {
             break
         }
         'bench;help;enqueue' {

@@ -25,7 +25,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand worker 'Run jobs from one or more queues'
-            cand schedule 'Run the scheduler that enqueues scheduler_events on time'
+            cand schedule 'Run the scheduler that enqueues scheduler_events on time, or manage it'
             cand enqueue 'Put a job on a queue'
             cand jobs 'Inspect and manage jobs'
             cand setup 'Generate process-manager configuration'
@@ -51,10 +51,108 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;schedule'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --quiet 'Log warnings only (not each enqueued event)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand list 'List scheduled methods with their event, queue, last run and next run'
+            cand status 'Say whether scheduling is active or paused, and which scheduler leads'
+            cand pause 'Pause every scheduler sharing this Redis (delayed jobs wait too)'
+            cand resume 'Resume scheduling after `pause`'
+            cand trigger 'Enqueue a scheduled method now, as its event would'
+            cand history 'Recent runs of scheduled methods: slot, outcome, job and scheduler'
+            cand next 'Print the next fire times of a cron expression, one ISO time per line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bench;schedule;list'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --json 'One JSON object per method'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;schedule;status'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --json 'Print JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;schedule;pause'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;schedule;resume'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;schedule;trigger'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;schedule;history'= {
+            cand --limit 'Entries to show'
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --json 'One JSON object per entry'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;schedule;next'= {
+            cand --from 'Start from this time (ISO 8601; without an offset, in the time zone) [default: now]'
+            cand --count 'How many times to print'
+            cand --timezone 'IANA time zone [default: [scheduler] timezone]'
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;schedule;help'= {
+            cand list 'List scheduled methods with their event, queue, last run and next run'
+            cand status 'Say whether scheduling is active or paused, and which scheduler leads'
+            cand pause 'Pause every scheduler sharing this Redis (delayed jobs wait too)'
+            cand resume 'Resume scheduling after `pause`'
+            cand trigger 'Enqueue a scheduled method now, as its event would'
+            cand history 'Recent runs of scheduled methods: slot, outcome, job and scheduler'
+            cand next 'Print the next fire times of a cron expression, one ISO time per line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bench;schedule;help;list'= {
+        }
+        &'bench;schedule;help;status'= {
+        }
+        &'bench;schedule;help;pause'= {
+        }
+        &'bench;schedule;help;resume'= {
+        }
+        &'bench;schedule;help;trigger'= {
+        }
+        &'bench;schedule;help;history'= {
+        }
+        &'bench;schedule;help;next'= {
+        }
+        &'bench;schedule;help;help'= {
         }
         &'bench;enqueue'= {
             cand -q 'Queue to put the job on'
@@ -66,6 +164,8 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --result-ttl 'Seconds to keep a finished job and its result (0: none, -1: forever)'
             cand --failure-ttl 'Seconds to keep a failed job and its traceback (-1: forever)'
             cand --description 'Text shown by `jobs list` and rq-dashboard (default: the call, as RQ writes it)'
+            cand --at 'Run the job at this time instead of now (ISO 8601; without an offset, in [scheduler] timezone); `bench schedule` moves it to its queue when due'
+            cand --in 'Run the job after this delay, e.g. `90s`, `10m`, `2h`, `1d`'
             cand --from-file 'Enqueue many jobs from JSON lines (`-` for stdin), one object per line with `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`, `result_ttl`, `failure_ttl`, `description`; flags give the defaults'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
@@ -181,7 +281,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         }
         &'bench;help'= {
             cand worker 'Run jobs from one or more queues'
-            cand schedule 'Run the scheduler that enqueues scheduler_events on time'
+            cand schedule 'Run the scheduler that enqueues scheduler_events on time, or manage it'
             cand enqueue 'Put a job on a queue'
             cand jobs 'Inspect and manage jobs'
             cand setup 'Generate process-manager configuration'
@@ -191,6 +291,27 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;help;worker'= {
         }
         &'bench;help;schedule'= {
+            cand list 'List scheduled methods with their event, queue, last run and next run'
+            cand status 'Say whether scheduling is active or paused, and which scheduler leads'
+            cand pause 'Pause every scheduler sharing this Redis (delayed jobs wait too)'
+            cand resume 'Resume scheduling after `pause`'
+            cand trigger 'Enqueue a scheduled method now, as its event would'
+            cand history 'Recent runs of scheduled methods: slot, outcome, job and scheduler'
+            cand next 'Print the next fire times of a cron expression, one ISO time per line'
+        }
+        &'bench;help;schedule;list'= {
+        }
+        &'bench;help;schedule;status'= {
+        }
+        &'bench;help;schedule;pause'= {
+        }
+        &'bench;help;schedule;resume'= {
+        }
+        &'bench;help;schedule;trigger'= {
+        }
+        &'bench;help;schedule;history'= {
+        }
+        &'bench;help;schedule;next'= {
         }
         &'bench;help;enqueue'= {
         }

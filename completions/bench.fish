@@ -29,7 +29,7 @@ complete -c bench -n "__fish_bench_needs_command" -l redis-url -d 'Redis URL, ov
 complete -c bench -n "__fish_bench_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bench -n "__fish_bench_needs_command" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_needs_command" -f -a "worker" -d 'Run jobs from one or more queues'
-complete -c bench -n "__fish_bench_needs_command" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time'
+complete -c bench -n "__fish_bench_needs_command" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time, or manage it'
 complete -c bench -n "__fish_bench_needs_command" -f -a "enqueue" -d 'Put a job on a queue'
 complete -c bench -n "__fish_bench_needs_command" -f -a "jobs" -d 'Inspect and manage jobs'
 complete -c bench -n "__fish_bench_needs_command" -f -a "setup" -d 'Generate process-manager configuration'
@@ -47,10 +47,62 @@ complete -c bench -n "__fish_bench_using_subcommand worker" -l burst -d 'Exit on
 complete -c bench -n "__fish_bench_using_subcommand worker" -l quiet -d 'Log warnings and errors only'
 complete -c bench -n "__fish_bench_using_subcommand worker" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bench -n "__fish_bench_using_subcommand worker" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand schedule" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand schedule" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand schedule" -s h -l help -d 'Print help'
-complete -c bench -n "__fish_bench_using_subcommand schedule" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l quiet -d 'Log warnings only (not each enqueued event)'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -f -a "list" -d 'List scheduled methods with their event, queue, last run and next run'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -f -a "status" -d 'Say whether scheduling is active or paused, and which scheduler leads'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -f -a "pause" -d 'Pause every scheduler sharing this Redis (delayed jobs wait too)'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -f -a "resume" -d 'Resume scheduling after `pause`'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -f -a "trigger" -d 'Enqueue a scheduled method now, as its event would'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -f -a "history" -d 'Recent runs of scheduled methods: slot, outcome, job and scheduler'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -f -a "next" -d 'Print the next fire times of a cron expression, one ISO time per line'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per method'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l json -d 'Print JSON'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l limit -d 'Entries to show' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l json -d 'One JSON object per entry'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l from -d 'Start from this time (ISO 8601; without an offset, in the time zone) [default: now]' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l count -d 'How many times to print' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l timezone -d 'IANA time zone [default: [scheduler] timezone]' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "list" -d 'List scheduled methods with their event, queue, last run and next run'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "status" -d 'Say whether scheduling is active or paused, and which scheduler leads'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Pause every scheduler sharing this Redis (delayed jobs wait too)'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Resume scheduling after `pause`'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "trigger" -d 'Enqueue a scheduled method now, as its event would'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "history" -d 'Recent runs of scheduled methods: slot, outcome, job and scheduler'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "next" -d 'Print the next fire times of a cron expression, one ISO time per line'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -s q -l queue -d 'Queue to put the job on' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l kwargs -d 'Keyword arguments as a JSON object, e.g. \'{"user": "a@b.c"}\'' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l args -d 'Positional arguments as a JSON array, for functions that take them' -r
@@ -59,6 +111,8 @@ complete -c bench -n "__fish_bench_using_subcommand enqueue" -l timeout -d 'Seco
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l result-ttl -d 'Seconds to keep a finished job and its result (0: none, -1: forever)' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l failure-ttl -d 'Seconds to keep a failed job and its traceback (-1: forever)' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l description -d 'Text shown by `jobs list` and rq-dashboard (default: the call, as RQ writes it)' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l at -d 'Run the job at this time instead of now (ISO 8601; without an offset, in [scheduler] timezone); `bench schedule` moves it to its queue when due' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l in -d 'Run the job after this delay, e.g. `90s`, `10m`, `2h`, `1d`' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l from-file -d 'Enqueue many jobs from JSON lines (`-` for stdin), one object per line with `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`, `result_ttl`, `failure_ttl`, `description`; flags give the defaults' -r -F
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
@@ -124,12 +178,19 @@ complete -c bench -n "__fish_bench_using_subcommand generate" -l redis-url -d 'R
 complete -c bench -n "__fish_bench_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand generate" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "worker" -d 'Run jobs from one or more queues'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time, or manage it'
 complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "enqueue" -d 'Put a job on a queue'
 complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "jobs" -d 'Inspect and manage jobs'
 complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "setup" -d 'Generate process-manager configuration'
 complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
 complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "list" -d 'List scheduled methods with their event, queue, last run and next run'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "status" -d 'Say whether scheduling is active or paused, and which scheduler leads'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "pause" -d 'Pause every scheduler sharing this Redis (delayed jobs wait too)'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "resume" -d 'Resume scheduling after `pause`'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "trigger" -d 'Enqueue a scheduled method now, as its event would'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "history" -d 'Recent runs of scheduled methods: slot, outcome, job and scheduler'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "next" -d 'Print the next fire times of a cron expression, one ISO time per line'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "list" -d 'List jobs by queue and state'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "show" -d 'Show everything about jobs: call, times, result, traceback'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "retry" -d 'Requeue failed jobs'

@@ -67,6 +67,15 @@ pub struct EnqueueArgs {
     #[arg(long, value_name = "TEXT")]
     pub description: Option<String>,
 
+    /// Run the job at this time instead of now (ISO 8601; without an offset, in
+    /// [scheduler] timezone); `bench schedule` moves it to its queue when due
+    #[arg(long, value_name = "ISO", conflicts_with = "in")]
+    pub at: Option<String>,
+
+    /// Run the job after this delay, e.g. `90s`, `10m`, `2h`, `1d`
+    #[arg(long = "in", value_name = "DELAY")]
+    pub r#in: Option<String>,
+
     /// Enqueue many jobs from JSON lines (`-` for stdin), one object per line with
     /// `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`,
     /// `result_ttl`, `failure_ttl`, `description`; flags give the defaults
@@ -162,8 +171,14 @@ async fn single(cfg: &Config, store: &Store, a: &EnqueueArgs) -> Result<()> {
         a.description.clone(),
     )
     .map_err(anyhow::Error::new)?;
+    let run_at = run_at(cfg, a)?;
     let outcome = store
-        .enqueue(std::slice::from_ref(&job), None, cfg.serializer, Utc::now())
+        .enqueue(
+            std::slice::from_ref(&job),
+            run_at,
+            cfg.serializer,
+            Utc::now(),
+        )
         .await?;
     match outcome[0] {
         Enqueued::Done => output::line(&job.id)?,
@@ -178,6 +193,19 @@ async fn single(cfg: &Config, store: &Store, a: &EnqueueArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The run-at time of `--at` or `--in`, if given.
+fn run_at(cfg: &Config, a: &EnqueueArgs) -> Result<Option<chrono::DateTime<Utc>>, UsageError> {
+    if let Some(at) = &a.at {
+        return crate::when::parse_time(at, cfg.scheduler.timezone).map(Some);
+    }
+    let Some(delay) = &a.r#in else {
+        return Ok(None);
+    };
+    Ok(Some(
+        Utc::now() + crate::when::parse_delay(delay).map_err(|e| usage!("--in {}", e.0))?,
+    ))
 }
 
 fn kind(v: &Json) -> &'static str {
@@ -303,6 +331,7 @@ async fn from_file(cfg: &Config, store: &Store, a: &EnqueueArgs, path: &PathBuf)
         jobs.push(job);
     }
 
+    let run_at = run_at(cfg, a)?;
     let bar = if output::stderr_is_tty() {
         ProgressBar::new(jobs.len() as u64)
     } else {
@@ -318,7 +347,7 @@ async fn from_file(cfg: &Config, store: &Store, a: &EnqueueArgs, path: &PathBuf)
     let batch = crate::store::enqueue::CHUNK * 8;
     let mut ids = String::new();
     for part in jobs.chunks(batch) {
-        let outcome = store.enqueue(part, None, cfg.serializer, now).await?;
+        let outcome = store.enqueue(part, run_at, cfg.serializer, now).await?;
         for (job, o) in part.iter().zip(outcome) {
             match o {
                 Enqueued::Done => {

@@ -5,6 +5,8 @@
 //! - [`config`]: the hooks TOML, validated into [`config::Config`].
 //! - [`enqueue`], [`admin`]: operator commands (`enqueue`, `jobs ...`).
 //! - [`worker`]: `bench worker`, which runs jobs.
+//! - [`scheduler`]: `bench schedule`, which enqueues scheduler_events on time.
+//! - [`service`]: logging, signals and backoff shared by worker and scheduler.
 //! - [`store`]: Redis in Python RQ's layout: keys, encodings, Lua scripts. Every
 //!   feature reaches Redis through it; it knows nothing above itself.
 //! - [`cron`]: croniter-compatible cron expressions, pure.
@@ -18,5 +20,8 @@ pub mod enqueue;
 pub mod error;
 pub mod generate;
 pub mod output;
+pub mod scheduler;
+pub mod service;
 pub mod store;
+pub mod when;
 pub mod worker;

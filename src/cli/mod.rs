@@ -49,8 +49,8 @@ pub struct Cli {
 pub enum Command {
     /// Run jobs from one or more queues
     Worker(crate::worker::WorkerArgs),
-    /// Run the scheduler that enqueues scheduler_events on time
-    Schedule,
+    /// Run the scheduler that enqueues scheduler_events on time, or manage it
+    Schedule(crate::scheduler::ScheduleArgs),
     /// Put a job on a queue
     Enqueue(EnqueueArgs),
     /// Inspect and manage jobs
@@ -120,7 +120,26 @@ fn run(cli: Cli) -> Result<()> {
                 Ok(())
             })
         }
-        Command::Schedule => not_built("schedule"),
+        Command::Schedule(a) => match &a.command {
+            Some(cmd) => match crate::scheduler::control::run_offline(&cfg, cmd) {
+                Some(done) => done,
+                None => light(async {
+                    crate::scheduler::control::run(&cfg, &open(&cfg).await?, cmd).await
+                }),
+            },
+            None => heavy(async {
+                let store = open(&cfg).await?;
+                let shutdown = crate::service::Shutdown::new();
+                shutdown.on_signals()?;
+                crate::scheduler::run(
+                    std::sync::Arc::new(cfg.clone()),
+                    store,
+                    a.quiet,
+                    shutdown.warm.clone(),
+                )
+                .await
+            }),
+        },
         Command::Setup(SetupCommand::Supervisor) => not_built("setup supervisor"),
         Command::Jobs(JobsCommand::Retry) => not_built("jobs retry"),
         Command::Jobs(JobsCommand::Purge) => not_built("jobs purge"),

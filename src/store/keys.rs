@@ -23,6 +23,7 @@ const RESULTS: &str = "rq:results:";
 const EXECUTION: &str = "rq:execution:";
 const EXECUTIONS: &str = "rq:executions:";
 const BENCH: &str = "rq:bench:";
+const SCHEDULER_LOCK: &str = "rq:scheduler-lock:";
 
 /// The sorted-set registries RQ keeps per queue, by job state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -128,9 +129,30 @@ pub fn pubsub(name: &str) -> String {
     format!("{PUBSUB}{name}")
 }
 
-/// `rq:bench:<name>`: bench's own bookkeeping (scheduler state, ledgers, leases).
-pub fn bench(name: &str) -> String {
-    format!("{BENCH}{name}")
+/// `rq:scheduler-lock:<q>`: RQ's lock on moving `q`'s scheduled jobs.
+pub fn scheduler_lock(q: &str) -> String {
+    format!("{SCHEDULER_LOCK}{q}")
+}
+
+/// The scheduler's leadership lease: holds the leader's id.
+pub const SCHEDULER_LEASE: &str = "rq:bench:scheduler:lease";
+/// Counter that hands each new leader its fencing token.
+pub const SCHEDULER_EPOCH: &str = "rq:bench:scheduler:epoch";
+/// Present while `bench schedule pause` is in effect.
+pub const SCHEDULER_PAUSED: &str = "rq:bench:scheduler:paused";
+/// Hash: event method to the last slot (unix seconds) enqueued for it.
+pub const SCHEDULE_LAST_SLOT: &str = "rq:bench:schedule:last_slot";
+/// Hash: event method to when it last ran (unix seconds).
+pub const SCHEDULE_LAST_RUN: &str = "rq:bench:schedule:last_run";
+
+/// `rq:bench:schedule:ledger:<method>`: recent runs of one scheduled method, newest first.
+pub fn schedule_ledger(method: &str) -> String {
+    format!("{BENCH}schedule:ledger:{method}")
+}
+
+/// `rq:bench:scheduler:<name>`: a running scheduler's hash (host, pid, since, heartbeat).
+pub fn scheduler(name: &str) -> String {
+    format!("{BENCH}scheduler:{name}")
 }
 
 /// Lua source that defines the table `K` of key prefixes for the scripts, generated
@@ -148,6 +170,7 @@ pub fn lua_prelude() -> String {
         ("workers", WORKERS),
         ("workers_of", WORKERS_OF),
         ("suspended", SUSPENDED),
+        ("scheduler_lock", SCHEDULER_LOCK),
         ("started", Registry::Started.prefix()),
         ("finished", Registry::Finished.prefix()),
         ("failed", Registry::Failed.prefix()),

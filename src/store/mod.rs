@@ -10,6 +10,7 @@
 //! - [`scripts`] + `lua/`: multi-key transitions as Lua scripts.
 //! - [`enqueue`], [`query`]: writing jobs and reading them back.
 //! - [`lifecycle`]: claim, heartbeat, finish and recovery, as a worker drives a job.
+//! - [`schedule`]: the scheduler's lease, slots, ledger and delayed jobs.
 
 pub mod connect;
 pub mod enqueue;
@@ -18,6 +19,7 @@ pub mod keys;
 pub mod lifecycle;
 pub mod payload;
 pub mod query;
+pub mod schedule;
 pub mod scripts;
 pub mod timestamp;
 

@@ -17,6 +17,9 @@ pub struct Scripts {
     pub finish: Script,
     pub giveback: Script,
     pub reap: Script,
+    pub lease: Script,
+    pub fire: Script,
+    pub promote: Script,
 }
 
 fn build(body: &str) -> Script {
@@ -37,5 +40,8 @@ pub fn scripts() -> &'static Scripts {
         finish: build(include_str!("lua/finish.lua")),
         giveback: build(include_str!("lua/giveback.lua")),
         reap: build(include_str!("lua/reap.lua")),
+        lease: build(include_str!("lua/lease.lua")),
+        fire: build(include_str!("lua/fire.lua")),
+        promote: build(include_str!("lua/promote.lua")),
     })
 }

@@ -12,12 +12,9 @@
 //! - `finisher`: records job ends in batches, retrying while Redis is away.
 //! - `upkeep`: heartbeats, recovery of dead workers' jobs, pub/sub commands.
 //! - `wait`: the blocking waits of an idle worker.
-//! - [`shutdown`], [`log`]: signals and log lines.
 
 mod finisher;
-pub mod log;
 pub mod runner;
-pub mod shutdown;
 mod upkeep;
 mod wait;
 
@@ -34,12 +31,13 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
+use crate::service::Log;
+pub use crate::service::Shutdown;
+pub(crate) use crate::service::backoff;
 use crate::store::job::DEFAULT_TIMEOUT;
 use crate::store::lifecycle::{Claimant, Claimed, WorkerInfo};
 use crate::store::{Store, StoreError};
-use log::Log;
 use runner::{Handlers, JobSpec, RunResult, Runners, Stopper};
-pub use shutdown::Shutdown;
 
 /// Jobs claimed or finished per script call, at most.
 const BATCH: usize = 100;
@@ -213,11 +211,6 @@ impl Shared {
             r.stopper.stop(why);
         }
     }
-}
-
-/// Exponential backoff for retries against an unavailable Redis: 0.2 s doubling to 5 s.
-pub(crate) fn backoff(attempt: u32) -> Duration {
-    Duration::from_millis(200u64.saturating_mul(1 << attempt.min(5)).min(5_000))
 }
 
 /// What a worker did, for its last log line.

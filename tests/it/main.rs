@@ -16,5 +16,7 @@ mod generated;
 mod interop;
 /// `bench jobs list` and `bench jobs show`.
 mod jobs;
+/// `bench schedule`: timing, catch-up, leadership, pause, delayed jobs.
+mod schedule;
 /// `bench worker`: running, recording, shutdown, recovery, interop.
 mod worker;

@@ -36,40 +36,13 @@ end
 
 i = 2
 local out = {}
-local last_queue = nil
+local added = {}
 for j = 1, n do
   local id, queue, at_front, run_at, ttl, npairs =
     ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], tonumber(ARGV[i + 5])
-  i = i + 6
-  local jkey = K.job .. id
-  local blocked = nil
-  if exists[j] then
-    local old = redis.call('HMGET', jkey, 'status', 'origin')
-    if old[1] == 'queued' or old[1] == 'started' then
-      blocked = old[1]
-    else
-      unfile(id, old[1], old[2])
-      redis.call('DEL', jkey, K.results .. id)
-    end
-  end
-  if blocked then
-    out[j] = blocked
-    i = i + 2 * npairs
-  else
-    i = hset_pairs(jkey, i, npairs)
-    if ttl ~= '' then redis.call('EXPIRE', jkey, ttl) end
-    if queue ~= last_queue then
-      redis.call('SADD', K.queues, K.queue .. queue)
-      last_queue = queue
-    end
-    if run_at ~= '' then
-      redis.call('ZADD', K.scheduled .. queue, run_at, id)
-    elseif at_front == '1' then
-      redis.call('LPUSH', K.queue .. queue, id)
-    else
-      redis.call('RPUSH', K.queue .. queue, id)
-    end
-    out[j] = 'ok'
-  end
+  local blocked = write_job(id, queue, at_front, run_at, ttl, i + 6, npairs, exists[j], added[queue])
+  if not blocked then added[queue] = true end
+  out[j] = blocked or 'ok'
+  i = i + 6 + 2 * npairs
 end
 return out

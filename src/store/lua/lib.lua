@@ -48,3 +48,30 @@ local function check_type(key, want)
   end
   return nil
 end
+
+-- Writes one job as RQ's enqueue does. An older job with the same id is deleted first
+-- unless it is queued or started, in which case nothing is written and its status is
+-- returned (Frappe's deduplicate rule, rq#793). Fields are ARGV[i .. i + 2*npairs - 1].
+-- `run_at` ('' for now) files the job in the scheduled registry instead of the queue.
+-- Key types must have been checked by the caller. `known_queue` skips re-adding the
+-- queue to `rq:queues` in a batch that already did.
+local function write_job(id, queue, at_front, run_at, ttl, i, npairs, exists, known_queue)
+  local jkey = K.job .. id
+  if exists then
+    local old = redis.call('HMGET', jkey, 'status', 'origin')
+    if old[1] == 'queued' or old[1] == 'started' then return old[1] end
+    unfile(id, old[1], old[2])
+    redis.call('DEL', jkey, K.results .. id)
+  end
+  hset_pairs(jkey, i, npairs)
+  if ttl ~= '' then redis.call('EXPIRE', jkey, ttl) end
+  if not known_queue then redis.call('SADD', K.queues, K.queue .. queue) end
+  if run_at ~= '' then
+    redis.call('ZADD', K.scheduled .. queue, run_at, id)
+  elseif at_front == '1' then
+    redis.call('LPUSH', K.queue .. queue, id)
+  else
+    redis.call('RPUSH', K.queue .. queue, id)
+  end
+  return nil
+end

@@ -1,11 +1,12 @@
-//! Stopping a worker: the first SIGTERM/SIGINT asks for a warm stop (take no new job,
-//! let running ones finish), the second for a cold one (stop running jobs and put them
-//! back on their queues). Tests and library users trigger the same tokens directly.
+//! Stopping a service: the first SIGTERM/SIGINT asks for a warm stop (a worker takes
+//! no new job and lets running ones finish), the second for a cold one (a worker stops
+//! running jobs and puts them back on their queues). Tests and library users trigger
+//! the same tokens directly.
 
 use tokio::signal::unix::{SignalKind, signal};
 use tokio_util::sync::CancellationToken;
 
-/// The two stop levels a worker obeys.
+/// The two stop levels a service obeys.
 #[derive(Debug, Clone, Default)]
 pub struct Shutdown {
     pub warm: CancellationToken,

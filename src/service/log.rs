@@ -1,12 +1,12 @@
-//! Worker log lines, formatted like Frappe's RQ workers (`%Y-%m-%d %H:%M:%S,mmm`):
-//! job starts and ends to stdout, warnings and errors to stderr, `--quiet` keeps only
-//! warnings. Lines of one batch are written with one call.
+//! Log lines of the worker and the scheduler, formatted like Frappe's RQ workers
+//! (`%Y-%m-%d %H:%M:%S,mmm`): progress to stdout, warnings and errors to stderr,
+//! `--quiet` keeps only warnings. Lines of one batch are written with one call.
 
 use std::io::Write;
 
 use chrono::Local;
 
-/// Where a worker's lines go.
+/// Where a service's lines go.
 #[derive(Debug, Clone, Copy)]
 pub struct Log {
     pub quiet: bool,

@@ -1,0 +1,286 @@
+//! `bench schedule list|status|pause|resume|trigger|history|next`: what operators
+//! use to see and steer the scheduler. `pause` is stored in Redis, so every scheduler
+//! sharing it obeys.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::plan::{self, Rule};
+use super::{job_for, last_runs, scheduler_name};
+use crate::config::Config;
+use crate::cron::CronExpr;
+use crate::output::{self, Rows};
+use crate::store::Store;
+use crate::store::schedule::Fired;
+use crate::usage;
+
+/// `bench schedule` subcommands.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum ScheduleCommand {
+    /// List scheduled methods with their event, queue, last run and next run
+    List {
+        /// One JSON object per method
+        #[arg(long)]
+        json: bool,
+    },
+    /// Say whether scheduling is active or paused, and which scheduler leads
+    Status {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pause every scheduler sharing this Redis (delayed jobs wait too)
+    Pause,
+    /// Resume scheduling after `pause`
+    Resume,
+    /// Enqueue a scheduled method now, as its event would
+    Trigger {
+        /// Dotted path of a method listed under [scheduler_events]
+        method: String,
+    },
+    /// Recent runs of scheduled methods: slot, outcome, job and scheduler
+    History {
+        /// Only this method (default: every scheduled method)
+        method: Option<String>,
+        /// Entries to show
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// One JSON object per entry
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the next fire times of a cron expression, one ISO time per line
+    Next {
+        /// Five-field cron expression, e.g. '*/15 * * * *'
+        expr: String,
+        /// Start from this time (ISO 8601; without an offset, in the time zone) [default: now]
+        #[arg(long, value_name = "ISO")]
+        from: Option<String>,
+        /// How many times to print
+        #[arg(long, default_value_t = 5, value_name = "N")]
+        count: usize,
+        /// IANA time zone [default: [scheduler] timezone]
+        #[arg(long, value_name = "TZ")]
+        timezone: Option<String>,
+    },
+}
+
+/// Runs a subcommand that needs no Redis, if it is one.
+pub fn run_offline(cfg: &Config, cmd: &ScheduleCommand) -> Option<Result<()>> {
+    let ScheduleCommand::Next {
+        expr,
+        from,
+        count,
+        timezone,
+    } = cmd
+    else {
+        return None;
+    };
+    Some((|| {
+        let tz: Tz = match timezone {
+            Some(t) => t.parse().map_err(|_| {
+                usage!("`{t}` is not an IANA time zone; use a name like UTC or Europe/Berlin")
+            })?,
+            None => cfg.scheduler.timezone,
+        };
+        let expr: CronExpr = expr.parse().map_err(|e| usage!("{e}"))?;
+        let mut t = match from {
+            Some(s) => crate::when::parse_time(s, tz)?,
+            None => Utc::now(),
+        };
+        let rule = Rule::Cron {
+            expr: Box::new(expr),
+            offset_minutes: 0,
+        };
+        for _ in 0..*count {
+            let Some(next) = rule.next_after(t, tz) else {
+                break;
+            };
+            output::line(next.with_timezone(&tz).to_rfc3339())?;
+            t = next;
+        }
+        Ok(())
+    })())
+}
+
+#[derive(Serialize)]
+struct Listed {
+    method: String,
+    event: String,
+    queue: String,
+    schedule: String,
+    last_run: Option<String>,
+    next_run: Option<String>,
+}
+
+/// Runs a subcommand that reads or changes the scheduler's state in Redis.
+pub async fn run(cfg: &Config, store: &Store, cmd: &ScheduleCommand) -> Result<()> {
+    let tz = cfg.scheduler.timezone;
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339();
+    match cmd {
+        ScheduleCommand::Next { .. } => unreachable!("handled by run_offline"),
+        ScheduleCommand::List { json } => {
+            let last = last_runs(&store.last_runs().await?);
+            let listed: Vec<Listed> = plan::scheduled(cfg)
+                .into_iter()
+                .map(|s| {
+                    let since = last.get(&s.method).copied();
+                    Listed {
+                        next_run: s
+                            .rule
+                            .next_after(since.unwrap_or_else(Utc::now), tz)
+                            .map(local),
+                        last_run: since.map(local),
+                        schedule: s.rule.describe(),
+                        method: s.method,
+                        event: s.event,
+                        queue: s.queue,
+                    }
+                })
+                .collect();
+            if *json {
+                for l in &listed {
+                    output::json_line(l)?;
+                }
+            } else if listed.is_empty() {
+                eprintln!("No scheduler_events in {}.", cfg.source_shown());
+            } else {
+                let mut rows = Rows::new([
+                    "METHOD", "EVENT", "QUEUE", "SCHEDULE", "LAST RUN", "NEXT RUN",
+                ]);
+                for l in listed {
+                    rows.push([
+                        l.method,
+                        l.event,
+                        l.queue,
+                        l.schedule,
+                        l.last_run.unwrap_or_else(|| "never".into()),
+                        l.next_run.unwrap_or_default(),
+                    ]);
+                }
+                rows.print()?;
+            }
+        }
+        ScheduleCommand::Status { json } => {
+            let paused = store.scheduler_paused().await?;
+            let leader = store.leader().await?;
+            if *json {
+                output::json_line(&serde_json::json!({
+                    "status": if paused.is_some() { "paused" } else { "active" },
+                    "paused_since": paused,
+                    "leader": leader,
+                }))?;
+            } else {
+                match &paused {
+                    Some(since) => output::line(format!("Scheduler is paused (since {since})"))?,
+                    None => output::line("Scheduler is active")?,
+                }
+                match leader {
+                    Some(l) => output::line(format!(
+                        "Leader: {} on {} (pid {}), fencing token {}, lease {:.1}s left",
+                        l.name,
+                        l.host.as_deref().unwrap_or("?"),
+                        l.pid.as_deref().unwrap_or("?"),
+                        l.token,
+                        l.ms_left as f64 / 1000.0
+                    ))?,
+                    None => output::line("Leader: none (no `bench schedule` is running)")?,
+                }
+            }
+        }
+        ScheduleCommand::Pause => {
+            store.set_scheduler_paused(true).await?;
+            output::line("Scheduler paused")?;
+        }
+        ScheduleCommand::Resume => {
+            store.set_scheduler_paused(false).await?;
+            output::line("Scheduler resumed")?;
+        }
+        ScheduleCommand::Trigger { method } => {
+            let Some(s) = plan::scheduled(cfg)
+                .into_iter()
+                .find(|s| &s.method == method)
+            else {
+                anyhow::bail!(
+                    "Event {method} does not exist!\nhint: scheduled methods are listed under [scheduler_events] in {}",
+                    cfg.source_shown()
+                );
+            };
+            let job = job_for(cfg, &s);
+            match store
+                .fire(
+                    &scheduler_name(),
+                    0,
+                    &s.event,
+                    None,
+                    &job,
+                    cfg.serializer,
+                    Utc::now(),
+                )
+                .await?
+            {
+                Fired::Enqueued => output::line(&job.id)?,
+                Fired::Skipped(status) => anyhow::bail!(
+                    "{method} was not enqueued: its previous run ({}) is still {status}",
+                    job.id
+                ),
+                other => anyhow::bail!("{method} was not enqueued: {other:?}"),
+            }
+        }
+        ScheduleCommand::History {
+            method,
+            limit,
+            json,
+        } => {
+            let methods: Vec<String> = match method {
+                Some(m) => vec![m.clone()],
+                None => plan::scheduled(cfg).into_iter().map(|s| s.method).collect(),
+            };
+            let mut entries = Vec::new();
+            for m in &methods {
+                entries.extend(store.ledger(m, *limit).await?);
+            }
+            entries.sort_by(|a, b| b.at.total_cmp(&a.at));
+            entries.truncate(*limit);
+            if *json {
+                for e in &entries {
+                    output::json_line(e)?;
+                }
+            } else if entries.is_empty() {
+                eprintln!("No runs recorded yet.");
+            } else {
+                let mut rows = Rows::new([
+                    "AT",
+                    "METHOD",
+                    "EVENT",
+                    "SLOT",
+                    "OUTCOME",
+                    "JOB",
+                    "SCHEDULER",
+                ]);
+                for e in entries {
+                    let when = |secs: f64| {
+                        DateTime::from_timestamp_micros((secs * 1e6) as i64)
+                            .map(local)
+                            .unwrap_or_default()
+                    };
+                    rows.push([
+                        when(e.at),
+                        e.method,
+                        e.event,
+                        e.slot
+                            .map(|s| when(s as f64))
+                            .unwrap_or_else(|| "(triggered)".into()),
+                        e.outcome,
+                        e.job_id,
+                        e.scheduler,
+                    ]);
+                }
+                rows.print()?;
+            }
+        }
+    }
+    Ok(())
+}
