@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Run the scheduler that enqueues scheduler_events on time, or manage it')
             [CompletionResult]::new('enqueue', 'enqueue', [CompletionResultType]::ParameterValue, 'Put a job on a queue')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Inspect and manage jobs')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check workers, scheduler and queues; exit 1 when something needs attention')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Generate process-manager configuration')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print shell completions or man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -208,22 +209,33 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List jobs by queue and state')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show everything about jobs: call, times, result, traceback')
-            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Requeue failed jobs')
-            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete jobs')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Requeue failed jobs, by id or all that match filters')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete jobs (queued ones by default, like Frappe''s purge-jobs)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs that have not started')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Ask the workers running these jobs to stop them')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count jobs per queue and state')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'bench;jobs;list' {
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only jobs of this queue (repeatable; default: every queue of this bench)')
-            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Only jobs of this queue (repeatable; default: every queue of this bench)')
-            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable; default: all)')
-            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable; default: all)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only jobs of this queue (repeatable) [default: every queue of this bench]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Only jobs of this queue (repeatable) [default: every queue of this bench]')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable)')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*''')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Only jobs of this Frappe site')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)')
+            [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Only jobs newer than this, e.g. 30m')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the jobs shown')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most this many jobs')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per job, one per line')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--ids', '--ids', [CompletionResultType]::ParameterName, 'Job ids only, one per line (for pipes)')
+            [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Counts per queue and state instead of jobs')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -239,6 +251,50 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;jobs;retry' {
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only jobs of this queue (repeatable) [default: every queue of this bench]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Only jobs of this queue (repeatable) [default: every queue of this bench]')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable)')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*''')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Only jobs of this Frappe site')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)')
+            [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Only jobs newer than this, e.g. 30m')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Requeue every failed job the filters select')
+            [CompletionResult]::new('--at-front', '--at-front', [CompletionResultType]::ParameterName, 'Put the jobs at the head of their queues')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be requeued, change nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;jobs;purge' {
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only jobs of this queue (repeatable) [default: every queue of this bench]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Only jobs of this queue (repeatable) [default: every queue of this bench]')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable)')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*''')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Only jobs of this Frappe site')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)')
+            [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Only jobs newer than this, e.g. 30m')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Count what would be deleted, delete nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;jobs;cancel' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -247,9 +303,28 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'bench;jobs;purge' {
+        'bench;jobs;stop' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;jobs;stats' {
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only jobs of this queue (repeatable) [default: every queue of this bench]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Only jobs of this queue (repeatable) [default: every queue of this bench]')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable)')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*''')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Only jobs of this Frappe site')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)')
+            [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Only jobs newer than this, e.g. 30m')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per queue')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -259,8 +334,11 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;jobs;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List jobs by queue and state')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show everything about jobs: call, times, result, traceback')
-            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Requeue failed jobs')
-            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete jobs')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Requeue failed jobs, by id or all that match filters')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete jobs (queued ones by default, like Frappe''s purge-jobs)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs that have not started')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Ask the workers running these jobs to stop them')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count jobs per queue and state')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -276,7 +354,26 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;jobs;help;purge' {
             break
         }
+        'bench;jobs;help;cancel' {
+            break
+        }
+        'bench;jobs;help;stop' {
+            break
+        }
+        'bench;jobs;help;stats' {
+            break
+        }
         'bench;jobs;help;help' {
+            break
+        }
+        'bench;doctor' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'bench;setup' {
@@ -324,6 +421,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Run the scheduler that enqueues scheduler_events on time, or manage it')
             [CompletionResult]::new('enqueue', 'enqueue', [CompletionResultType]::ParameterValue, 'Put a job on a queue')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Inspect and manage jobs')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check workers, scheduler and queues; exit 1 when something needs attention')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Generate process-manager configuration')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print shell completions or man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -369,8 +467,11 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;help;jobs' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List jobs by queue and state')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show everything about jobs: call, times, result, traceback')
-            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Requeue failed jobs')
-            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete jobs')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Requeue failed jobs, by id or all that match filters')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete jobs (queued ones by default, like Frappe''s purge-jobs)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs that have not started')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Ask the workers running these jobs to stop them')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count jobs per queue and state')
             break
         }
         'bench;help;jobs;list' {
@@ -383,6 +484,18 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;help;jobs;purge' {
+            break
+        }
+        'bench;help;jobs;cancel' {
+            break
+        }
+        'bench;help;jobs;stop' {
+            break
+        }
+        'bench;help;jobs;stats' {
+            break
+        }
+        'bench;help;doctor' {
             break
         }
         'bench;help;setup' {

@@ -16,6 +16,9 @@ _bench() {
             ",$1")
                 cmd="bench"
                 ;;
+            bench,doctor)
+                cmd="bench__subcmd__doctor"
+                ;;
             bench,enqueue)
                 cmd="bench__subcmd__enqueue"
                 ;;
@@ -36,6 +39,9 @@ _bench() {
                 ;;
             bench,worker)
                 cmd="bench__subcmd__worker"
+                ;;
+            bench__subcmd__help,doctor)
+                cmd="bench__subcmd__help__subcmd__doctor"
                 ;;
             bench__subcmd__help,enqueue)
                 cmd="bench__subcmd__help__subcmd__enqueue"
@@ -58,6 +64,9 @@ _bench() {
             bench__subcmd__help,worker)
                 cmd="bench__subcmd__help__subcmd__worker"
                 ;;
+            bench__subcmd__help__subcmd__jobs,cancel)
+                cmd="bench__subcmd__help__subcmd__jobs__subcmd__cancel"
+                ;;
             bench__subcmd__help__subcmd__jobs,list)
                 cmd="bench__subcmd__help__subcmd__jobs__subcmd__list"
                 ;;
@@ -69,6 +78,12 @@ _bench() {
                 ;;
             bench__subcmd__help__subcmd__jobs,show)
                 cmd="bench__subcmd__help__subcmd__jobs__subcmd__show"
+                ;;
+            bench__subcmd__help__subcmd__jobs,stats)
+                cmd="bench__subcmd__help__subcmd__jobs__subcmd__stats"
+                ;;
+            bench__subcmd__help__subcmd__jobs,stop)
+                cmd="bench__subcmd__help__subcmd__jobs__subcmd__stop"
                 ;;
             bench__subcmd__help__subcmd__schedule,history)
                 cmd="bench__subcmd__help__subcmd__schedule__subcmd__history"
@@ -94,6 +109,9 @@ _bench() {
             bench__subcmd__help__subcmd__setup,supervisor)
                 cmd="bench__subcmd__help__subcmd__setup__subcmd__supervisor"
                 ;;
+            bench__subcmd__jobs,cancel)
+                cmd="bench__subcmd__jobs__subcmd__cancel"
+                ;;
             bench__subcmd__jobs,help)
                 cmd="bench__subcmd__jobs__subcmd__help"
                 ;;
@@ -109,6 +127,15 @@ _bench() {
             bench__subcmd__jobs,show)
                 cmd="bench__subcmd__jobs__subcmd__show"
                 ;;
+            bench__subcmd__jobs,stats)
+                cmd="bench__subcmd__jobs__subcmd__stats"
+                ;;
+            bench__subcmd__jobs,stop)
+                cmd="bench__subcmd__jobs__subcmd__stop"
+                ;;
+            bench__subcmd__jobs__subcmd__help,cancel)
+                cmd="bench__subcmd__jobs__subcmd__help__subcmd__cancel"
+                ;;
             bench__subcmd__jobs__subcmd__help,help)
                 cmd="bench__subcmd__jobs__subcmd__help__subcmd__help"
                 ;;
@@ -123,6 +150,12 @@ _bench() {
                 ;;
             bench__subcmd__jobs__subcmd__help,show)
                 cmd="bench__subcmd__jobs__subcmd__help__subcmd__show"
+                ;;
+            bench__subcmd__jobs__subcmd__help,stats)
+                cmd="bench__subcmd__jobs__subcmd__help__subcmd__stats"
+                ;;
+            bench__subcmd__jobs__subcmd__help,stop)
+                cmd="bench__subcmd__jobs__subcmd__help__subcmd__stop"
                 ;;
             bench__subcmd__schedule,help)
                 cmd="bench__subcmd__schedule__subcmd__help"
@@ -191,8 +224,30 @@ _bench() {
 
     case "${cmd}" in
         bench)
-            opts="-h -V --config --redis-url --help --version worker schedule enqueue jobs setup generate help"
+            opts="-h -V --config --redis-url --help --version worker schedule enqueue jobs doctor setup generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__doctor)
+            opts="-h -V --json --config --redis-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -305,8 +360,22 @@ _bench() {
             return 0
             ;;
         bench__subcmd__help)
-            opts="worker schedule enqueue jobs setup generate help"
+            opts="worker schedule enqueue jobs doctor setup generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -361,8 +430,22 @@ _bench() {
             return 0
             ;;
         bench__subcmd__help__subcmd__jobs)
-            opts="list show retry purge"
+            opts="list show retry purge cancel stop stats"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__help__subcmd__jobs__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -417,6 +500,34 @@ _bench() {
             return 0
             ;;
         bench__subcmd__help__subcmd__jobs__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__help__subcmd__jobs__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__help__subcmd__jobs__subcmd__stop)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -585,7 +696,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__jobs)
-            opts="-h -V --config --redis-url --help --version list show retry purge help"
+            opts="-h -V --config --redis-url --help --version list show retry purge cancel stop stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -606,9 +717,45 @@ _bench() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        bench__subcmd__jobs__subcmd__help)
-            opts="list show retry purge help"
+        bench__subcmd__jobs__subcmd__cancel)
+            opts="-h -V --config --redis-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__jobs__subcmd__help)
+            opts="list show retry purge cancel stop stats help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__jobs__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -690,8 +837,36 @@ _bench() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bench__subcmd__jobs__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__jobs__subcmd__help__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bench__subcmd__jobs__subcmd__list)
-            opts="-q -s -h -V --queue --status --limit --json --config --redis-url --help --version"
+            opts="-q -s -h -V --queue --status --method --event --site --older-than --newer-than --sort --limit --json --ids --summary --config --redis-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -711,6 +886,30 @@ _bench() {
                     ;;
                 -s)
                     COMPREPLY=($(compgen -W "queued started finished failed deferred scheduled canceled" -- "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --newer-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "queue newest oldest" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -733,12 +932,48 @@ _bench() {
             return 0
             ;;
         bench__subcmd__jobs__subcmd__purge)
-            opts="-h -V --config --redis-url --help --version"
+            opts="-q -s -y -h -V --queue --status --method --event --site --older-than --newer-than --yes --dry-run --config --redis-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -q)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "queued started finished failed deferred scheduled canceled" -- "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -W "queued started finished failed deferred scheduled canceled" -- "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --newer-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -755,12 +990,48 @@ _bench() {
             return 0
             ;;
         bench__subcmd__jobs__subcmd__retry)
-            opts="-h -V --config --redis-url --help --version"
+            opts="-q -s -y -h -V --all --queue --status --method --event --site --older-than --newer-than --at-front --yes --dry-run --config --redis-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -q)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "queued started finished failed deferred scheduled canceled" -- "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -W "queued started finished failed deferred scheduled canceled" -- "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --newer-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -778,6 +1049,86 @@ _bench() {
             ;;
         bench__subcmd__jobs__subcmd__show)
             opts="-h -V --json --config --redis-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__jobs__subcmd__stats)
+            opts="-q -s -h -V --queue --status --method --event --site --older-than --newer-than --json --config --redis-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -q)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "queued started finished failed deferred scheduled canceled" -- "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -W "queued started finished failed deferred scheduled canceled" -- "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --newer-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__jobs__subcmd__stop)
+            opts="-h -V --config --redis-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

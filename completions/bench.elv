@@ -28,6 +28,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand schedule 'Run the scheduler that enqueues scheduler_events on time, or manage it'
             cand enqueue 'Put a job on a queue'
             cand jobs 'Inspect and manage jobs'
+            cand doctor 'Check workers, scheduler and queues; exit 1 when something needs attention'
             cand setup 'Generate process-manager configuration'
             cand generate 'Print shell completions or man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -185,21 +186,32 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --version 'Print version'
             cand list 'List jobs by queue and state'
             cand show 'Show everything about jobs: call, times, result, traceback'
-            cand retry 'Requeue failed jobs'
-            cand purge 'Delete jobs'
+            cand retry 'Requeue failed jobs, by id or all that match filters'
+            cand purge 'Delete jobs (queued ones by default, like Frappe''s purge-jobs)'
+            cand cancel 'Cancel jobs that have not started'
+            cand stop 'Ask the workers running these jobs to stop them'
+            cand stats 'Count jobs per queue and state'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bench;jobs;list'= {
-            cand -q 'Only jobs of this queue (repeatable; default: every queue of this bench)'
-            cand --queue 'Only jobs of this queue (repeatable; default: every queue of this bench)'
-            cand -s 'Only jobs in this state (repeatable; default: all)'
-            cand --status 'Only jobs in this state (repeatable; default: all)'
+            cand -q 'Only jobs of this queue (repeatable) [default: every queue of this bench]'
+            cand --queue 'Only jobs of this queue (repeatable) [default: every queue of this bench]'
+            cand -s 'Only jobs in this state (repeatable)'
+            cand --status 'Only jobs in this state (repeatable)'
+            cand --method 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*'''
+            cand --event 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)'
+            cand --site 'Only jobs of this Frappe site'
+            cand --older-than 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)'
+            cand --newer-than 'Only jobs newer than this, e.g. 30m'
+            cand --sort 'Order of the jobs shown'
             cand --limit 'Show at most this many jobs'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
             cand --json 'One JSON object per job, one per line'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand --ids 'Job ids only, one per line (for pipes)'
+            cand --summary 'Counts per queue and state instead of jobs'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -213,6 +225,48 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --version 'Print version'
         }
         &'bench;jobs;retry'= {
+            cand -q 'Only jobs of this queue (repeatable) [default: every queue of this bench]'
+            cand --queue 'Only jobs of this queue (repeatable) [default: every queue of this bench]'
+            cand -s 'Only jobs in this state (repeatable)'
+            cand --status 'Only jobs in this state (repeatable)'
+            cand --method 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*'''
+            cand --event 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)'
+            cand --site 'Only jobs of this Frappe site'
+            cand --older-than 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)'
+            cand --newer-than 'Only jobs newer than this, e.g. 30m'
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --all 'Requeue every failed job the filters select'
+            cand --at-front 'Put the jobs at the head of their queues'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --dry-run 'Say what would be requeued, change nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;jobs;purge'= {
+            cand -q 'Only jobs of this queue (repeatable) [default: every queue of this bench]'
+            cand --queue 'Only jobs of this queue (repeatable) [default: every queue of this bench]'
+            cand -s 'Only jobs in this state (repeatable)'
+            cand --status 'Only jobs in this state (repeatable)'
+            cand --method 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*'''
+            cand --event 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)'
+            cand --site 'Only jobs of this Frappe site'
+            cand --older-than 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)'
+            cand --newer-than 'Only jobs newer than this, e.g. 30m'
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --dry-run 'Count what would be deleted, delete nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;jobs;cancel'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
             cand -h 'Print help'
@@ -220,9 +274,27 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'bench;jobs;purge'= {
+        &'bench;jobs;stop'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;jobs;stats'= {
+            cand -q 'Only jobs of this queue (repeatable) [default: every queue of this bench]'
+            cand --queue 'Only jobs of this queue (repeatable) [default: every queue of this bench]'
+            cand -s 'Only jobs in this state (repeatable)'
+            cand --status 'Only jobs in this state (repeatable)'
+            cand --method 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*'''
+            cand --event 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)'
+            cand --site 'Only jobs of this Frappe site'
+            cand --older-than 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)'
+            cand --newer-than 'Only jobs newer than this, e.g. 30m'
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --json 'One JSON object per queue'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -231,8 +303,11 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;jobs;help'= {
             cand list 'List jobs by queue and state'
             cand show 'Show everything about jobs: call, times, result, traceback'
-            cand retry 'Requeue failed jobs'
-            cand purge 'Delete jobs'
+            cand retry 'Requeue failed jobs, by id or all that match filters'
+            cand purge 'Delete jobs (queued ones by default, like Frappe''s purge-jobs)'
+            cand cancel 'Cancel jobs that have not started'
+            cand stop 'Ask the workers running these jobs to stop them'
+            cand stats 'Count jobs per queue and state'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bench;jobs;help;list'= {
@@ -243,7 +318,22 @@ set edit:completion:arg-completer[bench] = {|@words|
         }
         &'bench;jobs;help;purge'= {
         }
+        &'bench;jobs;help;cancel'= {
+        }
+        &'bench;jobs;help;stop'= {
+        }
+        &'bench;jobs;help;stats'= {
+        }
         &'bench;jobs;help;help'= {
+        }
+        &'bench;doctor'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --json 'Print JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'bench;setup'= {
             cand --config 'Hooks file to read'
@@ -284,6 +374,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand schedule 'Run the scheduler that enqueues scheduler_events on time, or manage it'
             cand enqueue 'Put a job on a queue'
             cand jobs 'Inspect and manage jobs'
+            cand doctor 'Check workers, scheduler and queues; exit 1 when something needs attention'
             cand setup 'Generate process-manager configuration'
             cand generate 'Print shell completions or man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -318,8 +409,11 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;help;jobs'= {
             cand list 'List jobs by queue and state'
             cand show 'Show everything about jobs: call, times, result, traceback'
-            cand retry 'Requeue failed jobs'
-            cand purge 'Delete jobs'
+            cand retry 'Requeue failed jobs, by id or all that match filters'
+            cand purge 'Delete jobs (queued ones by default, like Frappe''s purge-jobs)'
+            cand cancel 'Cancel jobs that have not started'
+            cand stop 'Ask the workers running these jobs to stop them'
+            cand stats 'Count jobs per queue and state'
         }
         &'bench;help;jobs;list'= {
         }
@@ -328,6 +422,14 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;help;jobs;retry'= {
         }
         &'bench;help;jobs;purge'= {
+        }
+        &'bench;help;jobs;cancel'= {
+        }
+        &'bench;help;jobs;stop'= {
+        }
+        &'bench;help;jobs;stats'= {
+        }
+        &'bench;help;doctor'= {
         }
         &'bench;help;setup'= {
             cand supervisor 'Write a supervisord configuration for the workers and the scheduler'

@@ -32,6 +32,7 @@ complete -c bench -n "__fish_bench_needs_command" -f -a "worker" -d 'Run jobs fr
 complete -c bench -n "__fish_bench_needs_command" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time, or manage it'
 complete -c bench -n "__fish_bench_needs_command" -f -a "enqueue" -d 'Put a job on a queue'
 complete -c bench -n "__fish_bench_needs_command" -f -a "jobs" -d 'Inspect and manage jobs'
+complete -c bench -n "__fish_bench_needs_command" -f -a "doctor" -d 'Check workers, scheduler and queues; exit 1 when something needs attention'
 complete -c bench -n "__fish_bench_needs_command" -f -a "setup" -d 'Generate process-manager configuration'
 complete -c bench -n "__fish_bench_needs_command" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
 complete -c bench -n "__fish_bench_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -120,47 +121,126 @@ complete -c bench -n "__fish_bench_using_subcommand enqueue" -l deduplicate -d '
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l at-front -d 'Put the job at the head of the queue instead of the tail'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -s h -l help -d 'Print help'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -f -a "list" -d 'List jobs by queue and state'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -f -a "show" -d 'Show everything about jobs: call, times, result, traceback'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -f -a "retry" -d 'Requeue failed jobs'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -f -a "purge" -d 'Delete jobs'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s q -l queue -d 'Only jobs of this queue (repeatable; default: every queue of this bench)' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s s -l status -d 'Only jobs in this state (repeatable; default: all)' -r -f -a "queued\t''
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -f -a "list" -d 'List jobs by queue and state'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -f -a "show" -d 'Show everything about jobs: call, times, result, traceback'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -f -a "retry" -d 'Requeue failed jobs, by id or all that match filters'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -f -a "purge" -d 'Delete jobs (queued ones by default, like Frappe\'s purge-jobs)'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -f -a "cancel" -d 'Cancel jobs that have not started'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -f -a "stop" -d 'Ask the workers running these jobs to stop them'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -f -a "stats" -d 'Count jobs per queue and state'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s q -l queue -d 'Only jobs of this queue (repeatable) [default: every queue of this bench]' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s s -l status -d 'Only jobs in this state (repeatable)' -r -f -a "queued\t''
 started\t''
 finished\t''
 failed\t''
 deferred\t''
 scheduled\t''
 canceled\t''"
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l method -d 'Only jobs whose method matches this glob, e.g. \'my_app.tasks.*\'' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l event -d 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe\'s `event`)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l site -d 'Only jobs of this Frappe site' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l older-than -d 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l newer-than -d 'Only jobs newer than this, e.g. 30m' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l sort -d 'Order of the jobs shown' -r -f -a "queue\t'State by state, each in its queue\'s or registry\'s order'
+newest\t'Most recent first (end time, else enqueue time)'
+oldest\t'Oldest first'"
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l limit -d 'Show at most this many jobs' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per job, one per line'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l ids -d 'Job ids only, one per line (for pipes)'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l summary -d 'Counts per queue and state instead of jobs'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of text'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -s q -l queue -d 'Only jobs of this queue (repeatable) [default: every queue of this bench]' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -s s -l status -d 'Only jobs in this state (repeatable)' -r -f -a "queued\t''
+started\t''
+finished\t''
+failed\t''
+deferred\t''
+scheduled\t''
+canceled\t''"
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l method -d 'Only jobs whose method matches this glob, e.g. \'my_app.tasks.*\'' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l event -d 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe\'s `event`)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l site -d 'Only jobs of this Frappe site' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l older-than -d 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l newer-than -d 'Only jobs newer than this, e.g. 30m' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l all -d 'Requeue every failed job the filters select'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l at-front -d 'Put the jobs at the head of their queues'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -s y -l yes -d 'Do not ask for confirmation'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l dry-run -d 'Say what would be requeued, change nothing'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s q -l queue -d 'Only jobs of this queue (repeatable) [default: every queue of this bench]' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s s -l status -d 'Only jobs in this state (repeatable)' -r -f -a "queued\t''
+started\t''
+finished\t''
+failed\t''
+deferred\t''
+scheduled\t''
+canceled\t''"
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l method -d 'Only jobs whose method matches this glob, e.g. \'my_app.tasks.*\'' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l event -d 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe\'s `event`)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l site -d 'Only jobs of this Frappe site' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l older-than -d 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l newer-than -d 'Only jobs newer than this, e.g. 30m' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s y -l yes -d 'Do not ask for confirmation'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l dry-run -d 'Count what would be deleted, delete nothing'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -s q -l queue -d 'Only jobs of this queue (repeatable) [default: every queue of this bench]' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -s s -l status -d 'Only jobs in this state (repeatable)' -r -f -a "queued\t''
+started\t''
+finished\t''
+failed\t''
+deferred\t''
+scheduled\t''
+canceled\t''"
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l method -d 'Only jobs whose method matches this glob, e.g. \'my_app.tasks.*\'' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l event -d 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe\'s `event`)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l site -d 'Only jobs of this Frappe site' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l older-than -d 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l newer-than -d 'Only jobs newer than this, e.g. 30m' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l json -d 'One JSON object per queue'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List jobs by queue and state'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show everything about jobs: call, times, result, traceback'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "retry" -d 'Requeue failed jobs'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete jobs'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "retry" -d 'Requeue failed jobs, by id or all that match filters'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete jobs (queued ones by default, like Frappe\'s purge-jobs)'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel jobs that have not started'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Ask the workers running these jobs to stop them'
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Count jobs per queue and state'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand doctor" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand doctor" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand doctor" -l json -d 'Print JSON'
+complete -c bench -n "__fish_bench_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
 complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -s h -l help -d 'Print help'
@@ -177,13 +257,14 @@ complete -c bench -n "__fish_bench_using_subcommand generate" -l config -d 'Hook
 complete -c bench -n "__fish_bench_using_subcommand generate" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
 complete -c bench -n "__fish_bench_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "worker" -d 'Run jobs from one or more queues'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time, or manage it'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "enqueue" -d 'Put a job on a queue'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "jobs" -d 'Inspect and manage jobs'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "setup" -d 'Generate process-manager configuration'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs setup generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "worker" -d 'Run jobs from one or more queues'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time, or manage it'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "enqueue" -d 'Put a job on a queue'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "jobs" -d 'Inspect and manage jobs'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "doctor" -d 'Check workers, scheduler and queues; exit 1 when something needs attention'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "setup" -d 'Generate process-manager configuration'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "list" -d 'List scheduled methods with their event, queue, last run and next run'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "status" -d 'Say whether scheduling is active or paused, and which scheduler leads'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "pause" -d 'Pause every scheduler sharing this Redis (delayed jobs wait too)'
@@ -193,6 +274,9 @@ complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcom
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "next" -d 'Print the next fire times of a cron expression, one ISO time per line'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "list" -d 'List jobs by queue and state'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "show" -d 'Show everything about jobs: call, times, result, traceback'
-complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "retry" -d 'Requeue failed jobs'
-complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "purge" -d 'Delete jobs'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "retry" -d 'Requeue failed jobs, by id or all that match filters'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "purge" -d 'Delete jobs (queued ones by default, like Frappe\'s purge-jobs)'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "cancel" -d 'Cancel jobs that have not started'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "stop" -d 'Ask the workers running these jobs to stop them'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "stats" -d 'Count jobs per queue and state'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from setup" -f -a "supervisor" -d 'Write a supervisord configuration for the workers and the scheduler'

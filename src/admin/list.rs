@@ -1,71 +1,176 @@
-//! `bench jobs list`: jobs by queue and state, newest state first, paged from Redis.
+//! `bench jobs list` and `bench jobs stats`: jobs by queue and state, filtered, sorted
+//! and limited, read page by page with memory bounded by `--limit`.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use anyhow::Result;
 
+use super::select::{Filters, Pager, Selection, Walk};
+use super::short_queue;
 use super::view::JobView;
-use super::{StatusArg, resolve_queues, short_queue};
 use crate::config::Config;
 use crate::output::{self, Rows};
-use crate::store::{JobStatus, Store};
+use crate::store::{JobHash, JobStatus, Store};
+
+/// Order of `jobs list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Sort {
+    /// State by state, each in its queue's or registry's order
+    #[default]
+    Queue,
+    /// Most recent first (end time, else enqueue time)
+    Newest,
+    /// Oldest first
+    Oldest,
+}
 
 /// Options of `bench jobs list`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ListArgs {
-    /// Only jobs of this queue (repeatable; default: every queue of this bench)
-    #[arg(long, short, value_name = "QUEUE")]
-    pub queue: Vec<String>,
+    #[command(flatten)]
+    pub filters: Filters,
 
-    /// Only jobs in this state (repeatable; default: all)
-    #[arg(long, short, value_enum, value_name = "STATUS")]
-    pub status: Vec<StatusArg>,
+    /// Order of the jobs shown
+    #[arg(long, value_enum, default_value_t = Sort::Queue)]
+    pub sort: Sort,
 
     /// Show at most this many jobs
     #[arg(long, default_value_t = 50, value_name = "N")]
-    pub limit: u64,
+    pub limit: usize,
 
     /// One JSON object per job, one per line
+    #[arg(long, conflicts_with = "ids")]
+    pub json: bool,
+
+    /// Job ids only, one per line (for pipes)
+    #[arg(long)]
+    pub ids: bool,
+
+    /// Counts per queue and state instead of jobs
+    #[arg(long, conflicts_with_all = ["json", "ids"])]
+    pub summary: bool,
+}
+
+/// Options of `bench jobs stats`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub filters: Filters,
+
+    /// One JSON object per queue
     #[arg(long)]
     pub json: bool,
 }
 
-/// Runs `bench jobs list`.
-pub async fn run(cfg: &Config, store: &Store, a: &ListArgs) -> Result<()> {
-    let queues = resolve_queues(cfg, store, &a.queue).await?;
-    let statuses: Vec<JobStatus> = if a.status.is_empty() {
-        JobStatus::LISTED.to_vec()
-    } else {
-        a.status.iter().map(|s| (*s).into()).collect()
-    };
+/// A job in a bounded top-k: ordered by its reference time in microseconds.
+struct Ranked(i64, JobView);
 
-    let mut total = 0u64;
-    let mut views: Vec<JobView> = Vec::new();
-    for status in &statuses {
-        for q in &queues {
-            let count = store.count(q, *status).await?;
-            total += count;
-            let room = a.limit.saturating_sub(views.len() as u64);
-            if room == 0 || count == 0 {
-                continue;
-            }
-            let ids = store.ids(q, *status, 0, room).await?;
-            for (id, hash) in ids.iter().zip(store.fetch(&ids).await?) {
-                views.push(match hash {
-                    Some(h) => JobView::new(&h, Some(status.as_str())),
-                    None => missing(id, q, *status),
-                });
-            }
+impl PartialEq for Ranked {
+    fn eq(&self, o: &Self) -> bool {
+        self.0 == o.0
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&o.0)
+    }
+}
+
+fn view(id: &str, queue: &str, status: JobStatus, h: Option<JobHash>) -> JobView {
+    match h {
+        Some(h) => JobView::new(&h, Some(status.as_str())),
+        None => {
+            let h = JobHash::new(id, [("origin".to_owned(), queue.as_bytes().to_vec())]);
+            let mut v = JobView::new(&h, Some(status.as_str()));
+            v.error = Some("job hash is missing (expired or deleted)".into());
+            v
         }
     }
+}
 
-    if a.json {
-        for v in &views {
+/// Runs `bench jobs list`.
+pub async fn run(cfg: &Config, store: &Store, a: &ListArgs) -> Result<()> {
+    let sel = Selection::new(cfg, store, &a.filters, &JobStatus::LISTED).await?;
+    if a.summary {
+        return summary(cfg, store, &sel, false).await;
+    }
+    let mut shown: Vec<JobView> = Vec::new();
+    let mut heap: BinaryHeap<Ranked> = BinaryHeap::new();
+    let mut heap_rev: BinaryHeap<Reverse<Ranked>> = BinaryHeap::new();
+    let mut total: u64 = 0;
+    // Without filters or sorting, counts come from LLEN/ZCARD and reading stops at the limit.
+    let quick = !sel.narrows() && a.sort == Sort::Queue;
+    if quick {
+        total = store
+            .counts(&sel.queues)
+            .await?
+            .iter()
+            .filter(|(_, s, _)| sel.statuses.contains(s))
+            .map(|(_, _, n)| n)
+            .sum();
+    }
+    let mut pager = Pager::new(store, &sel, Walk::Read, true);
+    while let Some(page) = pager.next().await? {
+        for (id, h) in page.jobs {
+            if !quick {
+                total += 1;
+            }
+            let v = view(&id, &page.queue, page.status, h);
+            let key = || v.reference_time().map_or(0, |t| t.timestamp_micros());
+            match a.sort {
+                Sort::Queue if shown.len() < a.limit => shown.push(v),
+                Sort::Queue => {}
+                // Newest: keep the k largest, so evict the smallest (a min-heap).
+                Sort::Newest => {
+                    heap_rev.push(Reverse(Ranked(key(), v)));
+                    if heap_rev.len() > a.limit {
+                        heap_rev.pop();
+                    }
+                }
+                Sort::Oldest => {
+                    heap.push(Ranked(key(), v));
+                    if heap.len() > a.limit {
+                        heap.pop();
+                    }
+                }
+            }
+        }
+        if quick && shown.len() >= a.limit {
+            break;
+        }
+    }
+    match a.sort {
+        Sort::Queue => {}
+        Sort::Newest => {
+            shown = heap_rev
+                .into_sorted_vec()
+                .into_iter()
+                .map(|Reverse(r)| r.1)
+                .collect()
+        }
+        Sort::Oldest => shown = heap.into_sorted_vec().into_iter().map(|r| r.1).collect(),
+    }
+
+    if a.ids {
+        for v in &shown {
+            output::line(&v.id)?;
+        }
+    } else if a.json {
+        for v in &shown {
             output::json_line(v)?;
         }
-    } else if views.is_empty() {
+    } else if shown.is_empty() {
         eprintln!("No jobs match.");
     } else {
         let mut rows = Rows::new(["ID", "QUEUE", "STATUS", "METHOD", "ENQUEUED", "ENDED"]);
-        for v in &views {
+        for v in &shown {
             let method = match &v.error {
                 Some(_) if v.method.is_none() => "(undecodable)".to_owned(),
                 _ => v.method_shown(),
@@ -84,19 +189,66 @@ pub async fn run(cfg: &Config, store: &Store, a: &ListArgs) -> Result<()> {
         }
         rows.print()?;
     }
-    let more = total.saturating_sub(views.len() as u64);
+    let more = total.saturating_sub(shown.len() as u64);
     if more > 0 {
         eprintln!("... {more} more jobs match; raise --limit to see them");
     }
     Ok(())
 }
 
-/// An id listed in a queue or registry whose hash is gone (expired or deleted).
-fn missing(id: &str, queue: &str, status: JobStatus) -> JobView {
-    let h = crate::store::JobHash::new(id, [("origin".to_owned(), queue.as_bytes().to_vec())]);
-    let mut v = JobView::new(&h, Some(status.as_str()));
-    v.error = Some("job hash is missing (expired or deleted)".into());
-    v
+/// Runs `bench jobs stats`.
+pub async fn stats(cfg: &Config, store: &Store, a: &StatsArgs) -> Result<()> {
+    let sel = Selection::new(cfg, store, &a.filters, &JobStatus::LISTED).await?;
+    summary(cfg, store, &sel, a.json).await
+}
+
+async fn summary(cfg: &Config, store: &Store, sel: &Selection, json: bool) -> Result<()> {
+    let mut counts: BTreeMap<String, BTreeMap<JobStatus, u64>> = sel
+        .queues
+        .iter()
+        .map(|q| (q.clone(), BTreeMap::new()))
+        .collect();
+    if sel.narrows() {
+        let mut pager = Pager::new(store, sel, Walk::Read, true);
+        while let Some(page) = pager.next().await? {
+            *counts
+                .entry(page.queue.clone())
+                .or_default()
+                .entry(page.status)
+                .or_default() += page.jobs.len() as u64;
+        }
+    } else {
+        for (q, s, n) in store.counts(&sel.queues).await? {
+            if sel.statuses.contains(&s) {
+                counts.entry(q).or_default().insert(s, n);
+            }
+        }
+    }
+    if json {
+        for (q, by) in &counts {
+            let mut obj = serde_json::Map::new();
+            obj.insert("queue".into(), short_queue(cfg, q).into());
+            for s in &sel.statuses {
+                obj.insert(s.as_str().into(), by.get(s).copied().unwrap_or(0).into());
+            }
+            output::json_line(&obj)?;
+        }
+        return Ok(());
+    }
+    let mut header = vec!["QUEUE".to_owned()];
+    header.extend(sel.statuses.iter().map(|s| s.as_str().to_uppercase()));
+    let mut rows = Rows::new(header);
+    for (q, by) in &counts {
+        let mut row = vec![short_queue(cfg, q).to_owned()];
+        row.extend(
+            sel.statuses
+                .iter()
+                .map(|s| by.get(s).copied().unwrap_or(0).to_string()),
+        );
+        rows.push(row);
+    }
+    rows.print()?;
+    Ok(())
 }
 
 /// `2026-11-28T11:28:00.654108Z` as `2026-11-28 11:28:00`.

@@ -1,7 +1,10 @@
-//! Operator commands over jobs already in Redis: `bench jobs list|show|...`.
+//! Operator commands over jobs already in Redis: `bench jobs ...` and `bench doctor`.
 //! They read and change jobs only through [`crate::store`].
 
+pub mod change;
+pub mod doctor;
 pub mod list;
+pub mod select;
 pub mod show;
 pub mod view;
 

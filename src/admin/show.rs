@@ -25,6 +25,10 @@ pub struct ShowArgs {
 struct Shown {
     #[serde(flatten)]
     job: JobView,
+    /// Seconds from start to end of the last run.
+    duration_s: Option<f64>,
+    retries_left: Option<i64>,
+    depends_on: Vec<String>,
     results: Vec<ResultView>,
     fields: std::collections::BTreeMap<String, String>,
 }
@@ -45,8 +49,17 @@ pub async fn run(_cfg: &Config, store: &Store, a: &ShowArgs) -> Result<()> {
             .iter()
             .map(ResultView::from)
             .collect();
+        let duration_s = match (h.time("started_at"), h.time("ended_at")) {
+            (Ok(Some(s)), Ok(Some(e))) if e >= s => {
+                Some((e - s).num_microseconds().unwrap_or(0) as f64 / 1e6)
+            }
+            _ => None,
+        };
         let shown = Shown {
             job: JobView::new(&h, None),
+            duration_s,
+            retries_left: h.int("retries_left").ok().flatten(),
+            depends_on: h.dependency_ids().unwrap_or_default(),
             results,
             fields: raw_fields(&h),
         };
@@ -94,6 +107,11 @@ fn print_text(s: &Shown) -> std::io::Result<()> {
     lines.extend(opt("started:", &j.started_at));
     lines.extend(opt("ended:", &j.ended_at));
     lines.extend(opt("worker:", &j.worker));
+    lines.extend(opt("duration:", &s.duration_s.map(|d| format!("{d:.3}s"))));
+    lines.extend(opt("retries left:", &s.retries_left.map(|r| r.to_string())));
+    if !s.depends_on.is_empty() {
+        lines.push(format!("depends on:  {}", s.depends_on.join(", ")));
+    }
     lines.extend(opt("timeout:", &j.timeout));
     lines.extend(opt("problem:", &j.error));
     for r in &s.results {

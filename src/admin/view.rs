@@ -116,6 +116,13 @@ impl JobView {
         }
     }
 
+    /// The time a job's age is counted from: its end, else its enqueue, else its creation.
+    pub fn reference_time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        [&self.ended_at, &self.enqueued_at, &self.created_at]
+            .into_iter()
+            .find_map(|t| t.as_deref().and_then(crate::store::timestamp::parse_iso))
+    }
+
     /// The method to show: the Frappe job name when it differs, else the method.
     pub fn method_shown(&self) -> String {
         match (&self.method, &self.job_name) {

@@ -56,6 +56,8 @@ pub enum Command {
     /// Inspect and manage jobs
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Check workers, scheduler and queues; exit 1 when something needs attention
+    Doctor(admin::doctor::DoctorArgs),
     /// Generate process-manager configuration
     #[command(subcommand)]
     Setup(SetupCommand),
@@ -70,10 +72,16 @@ pub enum JobsCommand {
     List(admin::list::ListArgs),
     /// Show everything about jobs: call, times, result, traceback
     Show(admin::show::ShowArgs),
-    /// Requeue failed jobs
-    Retry,
-    /// Delete jobs
-    Purge,
+    /// Requeue failed jobs, by id or all that match filters
+    Retry(admin::change::RetryArgs),
+    /// Delete jobs (queued ones by default, like Frappe's purge-jobs)
+    Purge(admin::change::PurgeArgs),
+    /// Cancel jobs that have not started
+    Cancel(admin::change::IdsArgs),
+    /// Ask the workers running these jobs to stop them
+    Stop(admin::change::IdsArgs),
+    /// Count jobs per queue and state
+    Stats(admin::list::StatsArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,8 +149,24 @@ fn run(cli: Cli) -> Result<()> {
             }),
         },
         Command::Setup(SetupCommand::Supervisor) => not_built("setup supervisor"),
-        Command::Jobs(JobsCommand::Retry) => not_built("jobs retry"),
-        Command::Jobs(JobsCommand::Purge) => not_built("jobs purge"),
+        Command::Jobs(JobsCommand::Retry(a)) => {
+            light(async { admin::change::retry(&cfg, &open(&cfg).await?, a).await })
+        }
+        Command::Jobs(JobsCommand::Purge(a)) => {
+            light(async { admin::change::purge(&cfg, &open(&cfg).await?, a).await })
+        }
+        Command::Jobs(JobsCommand::Cancel(a)) => {
+            light(async { admin::change::cancel(&open(&cfg).await?, a).await })
+        }
+        Command::Jobs(JobsCommand::Stop(a)) => {
+            light(async { admin::change::stop(&open(&cfg).await?, a).await })
+        }
+        Command::Jobs(JobsCommand::Stats(a)) => {
+            light(async { admin::list::stats(&cfg, &open(&cfg).await?, a).await })
+        }
+        Command::Doctor(a) => {
+            light(async { admin::doctor::run(&cfg, &open(&cfg).await?, a).await })
+        }
         Command::Enqueue(a) => light(async { enqueue::run(&cfg, &open(&cfg).await?, a).await }),
         Command::Jobs(JobsCommand::List(a)) => {
             light(async { admin::list::run(&cfg, &open(&cfg).await?, a).await })

@@ -11,12 +11,14 @@
 //! - [`enqueue`], [`query`]: writing jobs and reading them back.
 //! - [`lifecycle`]: claim, heartbeat, finish and recovery, as a worker drives a job.
 //! - [`schedule`]: the scheduler's lease, slots, ledger and delayed jobs.
+//! - [`manage`]: operator changes: requeue, purge, cancel, stop.
 
 pub mod connect;
 pub mod enqueue;
 pub mod job;
 pub mod keys;
 pub mod lifecycle;
+pub mod manage;
 pub mod payload;
 pub mod query;
 pub mod schedule;

@@ -96,6 +96,103 @@ impl Store {
         })
     }
 
+    /// One ZSCAN step over the registry of `queue` for `status`: the next cursor (0 at
+    /// the end) and the ids seen. Unlike index paging it stays correct while members
+    /// are removed, at the price of possibly repeating an id.
+    pub async fn scan_registry(
+        &self,
+        queue: &str,
+        status: JobStatus,
+        cursor: u64,
+        count: u64,
+    ) -> Result<(u64, Vec<String>)> {
+        let Some(reg) = status.registry() else {
+            return Ok((0, Vec::new()));
+        };
+        let (next, flat): (u64, Vec<String>) = redis::cmd("ZSCAN")
+            .arg(keys::registry(reg, queue))
+            .arg(cursor)
+            .arg("COUNT")
+            .arg(count)
+            .query_async(&mut self.conn())
+            .await?;
+        // ZSCAN answers member, score, member, score...
+        let ids = flat.into_iter().step_by(2);
+        Ok((
+            next,
+            if status == JobStatus::Started {
+                ids.map(strip_execution).collect()
+            } else {
+                ids.collect()
+            },
+        ))
+    }
+
+    /// Counts of every queue in `queues` for every state, in one round trip.
+    pub async fn counts(&self, queues: &[String]) -> Result<Vec<(String, JobStatus, u64)>> {
+        let mut p = redis::pipe();
+        let mut order = Vec::new();
+        for q in queues {
+            for s in JobStatus::LISTED {
+                match s.registry() {
+                    Some(reg) => p.zcard(keys::registry(reg, q)),
+                    None => p.llen(keys::queue(q)),
+                };
+                order.push((q.clone(), s));
+            }
+        }
+        if order.is_empty() {
+            return Ok(Vec::new());
+        }
+        let n: Vec<u64> = p.query_async(&mut self.conn()).await?;
+        Ok(order
+            .into_iter()
+            .zip(n)
+            .map(|((q, s), n)| (q, s, n))
+            .collect())
+    }
+
+    /// Every registered worker (`rq:workers`) with its hash; `None` where the hash is
+    /// gone (the worker died without deregistering).
+    pub async fn workers(
+        &self,
+    ) -> Result<Vec<(String, Option<std::collections::HashMap<String, String>>)>> {
+        let mut c = self.conn();
+        let mut members: Vec<String> = c.smembers(keys::WORKERS).await?;
+        members.sort();
+        let mut p = redis::pipe();
+        for m in &members {
+            p.hgetall(m);
+        }
+        let hashes: Vec<std::collections::HashMap<String, String>> = if members.is_empty() {
+            Vec::new()
+        } else {
+            p.query_async(&mut c).await?
+        };
+        Ok(members
+            .into_iter()
+            .zip(hashes)
+            .map(|(m, h)| {
+                (
+                    keys::worker_name(&m).unwrap_or(&m).to_owned(),
+                    (!h.is_empty()).then_some(h),
+                )
+            })
+            .collect())
+    }
+
+    /// How many workers listen on each of `queues` (`rq:workers:<q>`).
+    pub async fn listeners(&self, queues: &[String]) -> Result<Vec<u64>> {
+        if queues.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut p = redis::pipe();
+        for q in queues {
+            p.scard(keys::workers_of(q));
+        }
+        Ok(p.query_async(&mut self.conn()).await?)
+    }
+
     /// The job hashes of `ids`, `None` where the hash is gone.
     pub async fn fetch(&self, ids: &[String]) -> Result<Vec<Option<JobHash>>> {
         let mut out = Vec::with_capacity(ids.len());

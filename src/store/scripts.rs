@@ -20,6 +20,9 @@ pub struct Scripts {
     pub lease: Script,
     pub fire: Script,
     pub promote: Script,
+    pub requeue: Script,
+    pub purge: Script,
+    pub cancel: Script,
 }
 
 fn build(body: &str) -> Script {
@@ -43,5 +46,8 @@ pub fn scripts() -> &'static Scripts {
         lease: build(include_str!("lua/lease.lua")),
         fire: build(include_str!("lua/fire.lua")),
         promote: build(include_str!("lua/promote.lua")),
+        requeue: build(include_str!("lua/requeue.lua")),
+        purge: build(include_str!("lua/purge.lua")),
+        cancel: build(include_str!("lua/cancel.lua")),
     })
 }

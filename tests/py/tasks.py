@@ -31,3 +31,11 @@ def types(**kwargs):
 
 def pid():
     return os.getpid()
+
+
+def flaky(marker):
+    """Fails the first time (leaving `marker`), succeeds afterwards."""
+    if os.path.exists(marker):
+        return "second time lucky"
+    open(marker, "w").close()
+    raise RuntimeError("first run fails")

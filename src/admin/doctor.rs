@@ -1,0 +1,238 @@
+//! `bench doctor`: one look at the health of background jobs, and exit code 1 when
+//! something needs attention, so it can serve as a health check.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use chrono::Utc;
+use serde::Serialize;
+
+use super::select::{Pager, Selection, Walk};
+use super::short_queue;
+use super::view::JobView;
+use crate::config::Config;
+use crate::error::Reported;
+use crate::output;
+use crate::store::{JobStatus, Store, timestamp};
+
+/// Heartbeats older than this mark a worker stale: RQ's idle worker TTL (420 s) plus a minute.
+const STALE_SECONDS: i64 = 480;
+/// Frappe keeps this many failed jobs per queue by default (`rq_failed_jobs_limit`).
+const FAILED_LIMIT: u64 = 1000;
+/// Failed jobs looked at to count failures per method.
+const FAILED_SAMPLE: usize = 10_000;
+
+/// Options of `bench doctor`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DoctorArgs {
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Worker {
+    name: String,
+    queues: String,
+    state: String,
+    current_job: Option<String>,
+    heartbeat_age_s: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct Queue {
+    queue: String,
+    counts: BTreeMap<String, u64>,
+    workers: u64,
+    oldest_queued_age_s: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    workers: Vec<Worker>,
+    scheduler: serde_json::Value,
+    queues: Vec<Queue>,
+    failed_by_method: BTreeMap<String, u64>,
+    warnings: Vec<String>,
+}
+
+/// Runs `bench doctor`.
+pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
+    let now = Utc::now();
+    let mut warnings = Vec::new();
+    let age = |t: Option<&String>| {
+        t.and_then(|t| timestamp::parse_iso(t))
+            .map(|t| (now - t).num_seconds())
+    };
+
+    let mut workers = Vec::new();
+    for (name, h) in store.workers().await? {
+        let Some(h) = h else {
+            warnings.push(format!(
+                "worker {name} is registered but its hash is gone: it died without deregistering"
+            ));
+            continue;
+        };
+        let w = Worker {
+            heartbeat_age_s: age(h.get("last_heartbeat")),
+            queues: h.get("queues").cloned().unwrap_or_default(),
+            state: h.get("state").cloned().unwrap_or_default(),
+            current_job: h.get("current_job").cloned(),
+            name,
+        };
+        if w.heartbeat_age_s.is_none_or(|a| a > STALE_SECONDS) {
+            warnings.push(format!(
+                "worker {} has a stale heartbeat ({}s old)",
+                w.name,
+                w.heartbeat_age_s.map_or("?".into(), |a| a.to_string())
+            ));
+        }
+        workers.push(w);
+    }
+
+    let paused = store.scheduler_paused().await?;
+    let leader = store.leader().await?;
+    if !cfg.events.is_empty() && leader.is_none() {
+        warnings.push("scheduler_events are configured but no `bench schedule` is running".into());
+    }
+    if let Some(since) = &paused {
+        warnings.push(format!("the scheduler is paused (since {since})"));
+    }
+    let scheduler = serde_json::json!({
+        "status": if paused.is_some() { "paused" } else if leader.is_some() { "active" } else { "not running" },
+        "leader": leader,
+    });
+
+    let sel = Selection::new(cfg, store, &Default::default(), &[JobStatus::Failed]).await?;
+    let listeners = store.listeners(&sel.queues).await?;
+    let mut queues: BTreeMap<String, Queue> = BTreeMap::new();
+    for (q, s, n) in store.counts(&sel.queues).await? {
+        queues
+            .entry(q.clone())
+            .or_insert_with(|| Queue {
+                queue: short_queue(cfg, &q).to_owned(),
+                counts: BTreeMap::new(),
+                workers: 0,
+                oldest_queued_age_s: None,
+            })
+            .counts
+            .insert(s.as_str().into(), n);
+    }
+    for ((q, entry), n) in queues.iter_mut().zip(&listeners) {
+        entry.workers = *n;
+        let queued = entry.counts.get("queued").copied().unwrap_or(0);
+        if queued > 0 {
+            let first = store.ids(q, JobStatus::Queued, 0, 1).await?;
+            if let Some(Some(h)) = store.fetch(&first).await?.pop() {
+                entry.oldest_queued_age_s = age(h.nonempty("enqueued_at").as_ref());
+            }
+            if *n == 0 {
+                warnings.push(format!(
+                    "queue {} has {queued} queued job(s) and no worker listening",
+                    entry.queue
+                ));
+            }
+        }
+        let failed = entry.counts.get("failed").copied().unwrap_or(0);
+        if failed >= FAILED_LIMIT {
+            warnings.push(format!("queue {} holds {failed} failed jobs (Frappe keeps {FAILED_LIMIT}); see `bench jobs list --status failed`", entry.queue));
+        }
+    }
+
+    let mut failed_by_method: BTreeMap<String, u64> = BTreeMap::new();
+    let mut looked = 0;
+    let mut pager = Pager::new(store, &sel, Walk::Read, true);
+    while let Some(page) = pager.next().await? {
+        for (_, h) in &page.jobs {
+            let method = h
+                .as_ref()
+                .map(|h| JobView::new(h, Some("failed")).method_shown())
+                .unwrap_or_else(|| "(job gone)".into());
+            *failed_by_method.entry(method).or_default() += 1;
+        }
+        looked += page.jobs.len();
+        if looked >= FAILED_SAMPLE {
+            break;
+        }
+    }
+
+    let report = Report {
+        workers,
+        scheduler,
+        queues: queues.into_values().collect(),
+        failed_by_method,
+        warnings,
+    };
+    if a.json {
+        output::json_pretty(&report)?;
+    } else {
+        print(&report)?;
+    }
+    if report.warnings.is_empty() {
+        Ok(())
+    } else {
+        Err(Reported.into())
+    }
+}
+
+fn print(r: &Report) -> std::io::Result<()> {
+    let mut out = vec![format!("Workers online: {}", r.workers.len())];
+    for w in &r.workers {
+        out.push(format!(
+            "  {} [{}] {}{} heartbeat {}s ago",
+            w.name,
+            w.queues,
+            w.state,
+            w.current_job
+                .as_ref()
+                .map(|j| format!(" on {j}"))
+                .unwrap_or_default(),
+            w.heartbeat_age_s.map_or("?".into(), |a| a.to_string())
+        ));
+    }
+    out.push(format!(
+        "Scheduler: {}",
+        r.scheduler["status"].as_str().unwrap_or("?")
+    ));
+    if let Some(name) = r.scheduler["leader"]["name"].as_str() {
+        out.push(format!(
+            "  leader {name} on {}",
+            r.scheduler["leader"]["host"].as_str().unwrap_or("?")
+        ));
+    }
+    out.push("Queues:".into());
+    for q in &r.queues {
+        let counts: Vec<String> = q
+            .counts
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect();
+        out.push(format!(
+            "  {}: {} ({} worker(s){})",
+            q.queue,
+            if counts.is_empty() {
+                "empty".into()
+            } else {
+                counts.join(", ")
+            },
+            q.workers,
+            q.oldest_queued_age_s
+                .map(|a| format!(", oldest queued {a}s ago"))
+                .unwrap_or_default()
+        ));
+    }
+    if !r.failed_by_method.is_empty() {
+        out.push("Failed jobs by method:".into());
+        for (m, n) in &r.failed_by_method {
+            out.push(format!("  {m}: {n}"));
+        }
+    }
+    if r.warnings.is_empty() {
+        out.push("No problems found.".into());
+    } else {
+        out.push("Needs attention:".into());
+        out.extend(r.warnings.iter().map(|w| format!("  - {w}")));
+    }
+    output::line(out.join("\n"))
+}
