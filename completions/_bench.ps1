@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('enqueue', 'enqueue', [CompletionResultType]::ParameterValue, 'Put a job on a queue')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Inspect and manage jobs')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check workers, scheduler and queues; exit 1 when something needs attention')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Run Redis (if needed), the scheduler and workers in the foreground, for development')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Generate process-manager configuration')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print shell completions or man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -376,6 +377,16 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'bench;start' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Also enqueue a few example jobs, to see jobs flow')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'bench;setup' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
@@ -383,13 +394,33 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('supervisor', 'supervisor', [CompletionResultType]::ParameterValue, 'Write a supervisord configuration for the workers and the scheduler')
+            [CompletionResult]::new('supervisor', 'supervisor', [CompletionResultType]::ParameterValue, 'Write a supervisord configuration for the scheduler, workers and Redis')
+            [CompletionResult]::new('systemd', 'systemd', [CompletionResultType]::ParameterValue, 'Write systemd units for the scheduler, workers and Redis')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'bench;setup;supervisor' {
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Run the programs as this user')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the configuration [default: config/supervisor.conf next to the hooks file]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
+            [CompletionResult]::new('--skip-redis', '--skip-redis', [CompletionResultType]::ParameterName, 'Leave out the redis-server program (Redis is managed elsewhere)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;setup;systemd' {
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Run the services as this user')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Folder to write the units to [default: config/systemd next to the hooks file]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Overwrite existing unit files')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Overwrite existing unit files')
+            [CompletionResult]::new('--skip-redis', '--skip-redis', [CompletionResultType]::ParameterName, 'Leave out the redis-server service (Redis is managed elsewhere)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -397,11 +428,15 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;setup;help' {
-            [CompletionResult]::new('supervisor', 'supervisor', [CompletionResultType]::ParameterValue, 'Write a supervisord configuration for the workers and the scheduler')
+            [CompletionResult]::new('supervisor', 'supervisor', [CompletionResultType]::ParameterValue, 'Write a supervisord configuration for the scheduler, workers and Redis')
+            [CompletionResult]::new('systemd', 'systemd', [CompletionResultType]::ParameterValue, 'Write systemd units for the scheduler, workers and Redis')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'bench;setup;help;supervisor' {
+            break
+        }
+        'bench;setup;help;systemd' {
             break
         }
         'bench;setup;help;help' {
@@ -422,6 +457,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('enqueue', 'enqueue', [CompletionResultType]::ParameterValue, 'Put a job on a queue')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Inspect and manage jobs')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check workers, scheduler and queues; exit 1 when something needs attention')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Run Redis (if needed), the scheduler and workers in the foreground, for development')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Generate process-manager configuration')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print shell completions or man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -498,11 +534,18 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;help;doctor' {
             break
         }
+        'bench;help;start' {
+            break
+        }
         'bench;help;setup' {
-            [CompletionResult]::new('supervisor', 'supervisor', [CompletionResultType]::ParameterValue, 'Write a supervisord configuration for the workers and the scheduler')
+            [CompletionResult]::new('supervisor', 'supervisor', [CompletionResultType]::ParameterValue, 'Write a supervisord configuration for the scheduler, workers and Redis')
+            [CompletionResult]::new('systemd', 'systemd', [CompletionResultType]::ParameterValue, 'Write systemd units for the scheduler, workers and Redis')
             break
         }
         'bench;help;setup;supervisor' {
+            break
+        }
+        'bench;help;setup;systemd' {
             break
         }
         'bench;help;generate' {

@@ -37,6 +37,9 @@ _bench() {
             bench,setup)
                 cmd="bench__subcmd__setup"
                 ;;
+            bench,start)
+                cmd="bench__subcmd__start"
+                ;;
             bench,worker)
                 cmd="bench__subcmd__worker"
                 ;;
@@ -60,6 +63,9 @@ _bench() {
                 ;;
             bench__subcmd__help,setup)
                 cmd="bench__subcmd__help__subcmd__setup"
+                ;;
+            bench__subcmd__help,start)
+                cmd="bench__subcmd__help__subcmd__start"
                 ;;
             bench__subcmd__help,worker)
                 cmd="bench__subcmd__help__subcmd__worker"
@@ -108,6 +114,9 @@ _bench() {
                 ;;
             bench__subcmd__help__subcmd__setup,supervisor)
                 cmd="bench__subcmd__help__subcmd__setup__subcmd__supervisor"
+                ;;
+            bench__subcmd__help__subcmd__setup,systemd)
+                cmd="bench__subcmd__help__subcmd__setup__subcmd__systemd"
                 ;;
             bench__subcmd__jobs,cancel)
                 cmd="bench__subcmd__jobs__subcmd__cancel"
@@ -211,11 +220,17 @@ _bench() {
             bench__subcmd__setup,supervisor)
                 cmd="bench__subcmd__setup__subcmd__supervisor"
                 ;;
+            bench__subcmd__setup,systemd)
+                cmd="bench__subcmd__setup__subcmd__systemd"
+                ;;
             bench__subcmd__setup__subcmd__help,help)
                 cmd="bench__subcmd__setup__subcmd__help__subcmd__help"
                 ;;
             bench__subcmd__setup__subcmd__help,supervisor)
                 cmd="bench__subcmd__setup__subcmd__help__subcmd__supervisor"
+                ;;
+            bench__subcmd__setup__subcmd__help,systemd)
+                cmd="bench__subcmd__setup__subcmd__help__subcmd__systemd"
                 ;;
             *)
                 ;;
@@ -224,7 +239,7 @@ _bench() {
 
     case "${cmd}" in
         bench)
-            opts="-h -V --config --redis-url --help --version worker schedule enqueue jobs doctor setup generate help"
+            opts="-h -V --config --redis-url --help --version worker schedule enqueue jobs doctor start setup generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -360,7 +375,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__help)
-            opts="worker schedule enqueue jobs doctor setup generate help"
+            opts="worker schedule enqueue jobs doctor start setup generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -654,7 +669,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__help__subcmd__setup)
-            opts="supervisor"
+            opts="supervisor systemd"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -670,6 +685,34 @@ _bench() {
         bench__subcmd__help__subcmd__setup__subcmd__supervisor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__help__subcmd__setup__subcmd__systemd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__help__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1468,7 +1511,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__setup)
-            opts="-h -V --config --redis-url --help --version supervisor help"
+            opts="-h -V --config --redis-url --help --version supervisor systemd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1490,7 +1533,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__setup__subcmd__help)
-            opts="supervisor help"
+            opts="supervisor systemd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1531,9 +1574,83 @@ _bench() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bench__subcmd__setup__subcmd__help__subcmd__systemd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bench__subcmd__setup__subcmd__supervisor)
-            opts="-h -V --config --redis-url --help --version"
+            opts="-y -h -V --user --yes --output --skip-redis --config --redis-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__setup__subcmd__systemd)
+            opts="-y -h -V --user --yes --output --skip-redis --config --redis-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__start)
+            opts="-h -V --demo --config --redis-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

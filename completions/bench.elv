@@ -29,6 +29,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand enqueue 'Put a job on a queue'
             cand jobs 'Inspect and manage jobs'
             cand doctor 'Check workers, scheduler and queues; exit 1 when something needs attention'
+            cand start 'Run Redis (if needed), the scheduler and workers in the foreground, for development'
             cand setup 'Generate process-manager configuration'
             cand generate 'Print shell completions or man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -335,6 +336,15 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'bench;start'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --demo 'Also enqueue a few example jobs, to see jobs flow'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'bench;setup'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
@@ -342,22 +352,44 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand supervisor 'Write a supervisord configuration for the workers and the scheduler'
+            cand supervisor 'Write a supervisord configuration for the scheduler, workers and Redis'
+            cand systemd 'Write systemd units for the scheduler, workers and Redis'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bench;setup;supervisor'= {
+            cand --user 'Run the programs as this user'
+            cand --output 'Where to write the configuration [default: config/supervisor.conf next to the hooks file]'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -y 'Overwrite an existing file'
+            cand --yes 'Overwrite an existing file'
+            cand --skip-redis 'Leave out the redis-server program (Redis is managed elsewhere)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;setup;systemd'= {
+            cand --user 'Run the services as this user'
+            cand --output 'Folder to write the units to [default: config/systemd next to the hooks file]'
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand -y 'Overwrite existing unit files'
+            cand --yes 'Overwrite existing unit files'
+            cand --skip-redis 'Leave out the redis-server service (Redis is managed elsewhere)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'bench;setup;help'= {
-            cand supervisor 'Write a supervisord configuration for the workers and the scheduler'
+            cand supervisor 'Write a supervisord configuration for the scheduler, workers and Redis'
+            cand systemd 'Write systemd units for the scheduler, workers and Redis'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bench;setup;help;supervisor'= {
+        }
+        &'bench;setup;help;systemd'= {
         }
         &'bench;setup;help;help'= {
         }
@@ -375,6 +407,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand enqueue 'Put a job on a queue'
             cand jobs 'Inspect and manage jobs'
             cand doctor 'Check workers, scheduler and queues; exit 1 when something needs attention'
+            cand start 'Run Redis (if needed), the scheduler and workers in the foreground, for development'
             cand setup 'Generate process-manager configuration'
             cand generate 'Print shell completions or man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -431,10 +464,15 @@ set edit:completion:arg-completer[bench] = {|@words|
         }
         &'bench;help;doctor'= {
         }
+        &'bench;help;start'= {
+        }
         &'bench;help;setup'= {
-            cand supervisor 'Write a supervisord configuration for the workers and the scheduler'
+            cand supervisor 'Write a supervisord configuration for the scheduler, workers and Redis'
+            cand systemd 'Write systemd units for the scheduler, workers and Redis'
         }
         &'bench;help;setup;supervisor'= {
+        }
+        &'bench;help;setup;systemd'= {
         }
         &'bench;help;generate'= {
         }

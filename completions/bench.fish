@@ -33,6 +33,7 @@ complete -c bench -n "__fish_bench_needs_command" -f -a "schedule" -d 'Run the s
 complete -c bench -n "__fish_bench_needs_command" -f -a "enqueue" -d 'Put a job on a queue'
 complete -c bench -n "__fish_bench_needs_command" -f -a "jobs" -d 'Inspect and manage jobs'
 complete -c bench -n "__fish_bench_needs_command" -f -a "doctor" -d 'Check workers, scheduler and queues; exit 1 when something needs attention'
+complete -c bench -n "__fish_bench_needs_command" -f -a "start" -d 'Run Redis (if needed), the scheduler and workers in the foreground, for development'
 complete -c bench -n "__fish_bench_needs_command" -f -a "setup" -d 'Generate process-manager configuration'
 complete -c bench -n "__fish_bench_needs_command" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
 complete -c bench -n "__fish_bench_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -241,30 +242,50 @@ complete -c bench -n "__fish_bench_using_subcommand doctor" -l redis-url -d 'Red
 complete -c bench -n "__fish_bench_using_subcommand doctor" -l json -d 'Print JSON'
 complete -c bench -n "__fish_bench_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand doctor" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -s h -l help -d 'Print help'
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -f -a "supervisor" -d 'Write a supervisord configuration for the workers and the scheduler'
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand start" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand start" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand start" -l demo -d 'Also enqueue a few example jobs, to see jobs flow'
+complete -c bench -n "__fish_bench_using_subcommand start" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand start" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -f -a "supervisor" -d 'Write a supervisord configuration for the scheduler, workers and Redis'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -f -a "systemd" -d 'Write systemd units for the scheduler, workers and Redis'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l user -d 'Run the programs as this user' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l output -d 'Where to write the configuration [default: config/supervisor.conf next to the hooks file]' -r -F
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -s y -l yes -d 'Overwrite an existing file'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l skip-redis -d 'Leave out the redis-server program (Redis is managed elsewhere)'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "supervisor" -d 'Write a supervisord configuration for the workers and the scheduler'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l user -d 'Run the services as this user' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l output -d 'Folder to write the units to [default: config/systemd next to the hooks file]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -s y -l yes -d 'Overwrite existing unit files'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l skip-redis -d 'Leave out the redis-server service (Redis is managed elsewhere)'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "supervisor" -d 'Write a supervisord configuration for the scheduler, workers and Redis'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "systemd" -d 'Write systemd units for the scheduler, workers and Redis'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand generate" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand generate" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
 complete -c bench -n "__fish_bench_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "worker" -d 'Run jobs from one or more queues'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time, or manage it'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "enqueue" -d 'Put a job on a queue'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "jobs" -d 'Inspect and manage jobs'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "doctor" -d 'Check workers, scheduler and queues; exit 1 when something needs attention'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "setup" -d 'Generate process-manager configuration'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor setup generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "worker" -d 'Run jobs from one or more queues'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time, or manage it'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "enqueue" -d 'Put a job on a queue'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "jobs" -d 'Inspect and manage jobs'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "doctor" -d 'Check workers, scheduler and queues; exit 1 when something needs attention'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "start" -d 'Run Redis (if needed), the scheduler and workers in the foreground, for development'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "setup" -d 'Generate process-manager configuration'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "list" -d 'List scheduled methods with their event, queue, last run and next run'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "status" -d 'Say whether scheduling is active or paused, and which scheduler leads'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "pause" -d 'Pause every scheduler sharing this Redis (delayed jobs wait too)'
@@ -279,4 +300,5 @@ complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcom
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "cancel" -d 'Cancel jobs that have not started'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "stop" -d 'Ask the workers running these jobs to stop them'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "stats" -d 'Count jobs per queue and state'
-complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from setup" -f -a "supervisor" -d 'Write a supervisord configuration for the workers and the scheduler'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from setup" -f -a "supervisor" -d 'Write a supervisord configuration for the scheduler, workers and Redis'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from setup" -f -a "systemd" -d 'Write systemd units for the scheduler, workers and Redis'

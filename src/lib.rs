@@ -7,6 +7,7 @@
 //! - [`worker`]: `bench worker`, which runs jobs.
 //! - [`scheduler`]: `bench schedule`, which enqueues scheduler_events on time.
 //! - [`service`]: logging, signals and backoff shared by worker and scheduler.
+//! - [`setup`]: supervisor and systemd configuration, and `bench start`.
 //! - [`store`]: Redis in Python RQ's layout: keys, encodings, Lua scripts. Every
 //!   feature reaches Redis through it; it knows nothing above itself.
 //! - [`cron`]: croniter-compatible cron expressions, pure.
@@ -22,6 +23,7 @@ pub mod generate;
 pub mod output;
 pub mod scheduler;
 pub mod service;
+pub mod setup;
 pub mod store;
 pub mod when;
 pub mod worker;

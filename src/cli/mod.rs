@@ -58,6 +58,8 @@ pub enum Command {
     Jobs(JobsCommand),
     /// Check workers, scheduler and queues; exit 1 when something needs attention
     Doctor(admin::doctor::DoctorArgs),
+    /// Run Redis (if needed), the scheduler and workers in the foreground, for development
+    Start(crate::setup::start::StartArgs),
     /// Generate process-manager configuration
     #[command(subcommand)]
     Setup(SetupCommand),
@@ -86,8 +88,10 @@ pub enum JobsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum SetupCommand {
-    /// Write a supervisord configuration for the workers and the scheduler
-    Supervisor,
+    /// Write a supervisord configuration for the scheduler, workers and Redis
+    Supervisor(crate::setup::supervisor::SupervisorArgs),
+    /// Write systemd units for the scheduler, workers and Redis
+    Systemd(crate::setup::systemd::SystemdArgs),
 }
 
 /// Parses the command line, runs the command and returns its exit code.
@@ -97,10 +101,6 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => error::report(&e),
     }
-}
-
-fn not_built(what: &str) -> Result<()> {
-    anyhow::bail!("`bench {what}` is not available in this version yet")
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -148,7 +148,9 @@ fn run(cli: Cli) -> Result<()> {
                 .await
             }),
         },
-        Command::Setup(SetupCommand::Supervisor) => not_built("setup supervisor"),
+        Command::Setup(SetupCommand::Supervisor(a)) => crate::setup::supervisor::run(&cfg, a),
+        Command::Setup(SetupCommand::Systemd(a)) => crate::setup::systemd::run(&cfg, a),
+        Command::Start(a) => heavy(crate::setup::start::run(&cfg, a)),
         Command::Jobs(JobsCommand::Retry(a)) => {
             light(async { admin::change::retry(&cfg, &open(&cfg).await?, a).await })
         }

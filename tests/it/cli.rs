@@ -72,15 +72,3 @@ fn usage_errors_exit_2_and_runtime_failures_exit_1() {
         "{err}"
     );
 }
-
-#[test]
-fn unbuilt_commands_say_so_with_exit_1() {
-    let env = Env::new();
-    let err = env
-        .bench()
-        .args(["setup", "supervisor"])
-        .run()
-        .code(1)
-        .stderr();
-    assert!(err.contains("not available"), "{err}");
-}

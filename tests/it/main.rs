@@ -18,5 +18,7 @@ mod interop;
 mod jobs;
 /// `bench schedule`: timing, catch-up, leadership, pause, delayed jobs.
 mod schedule;
+/// `bench setup supervisor|systemd` and `bench start`.
+mod setup;
 /// `bench worker`: running, recording, shutdown, recovery, interop.
 mod worker;

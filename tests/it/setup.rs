@@ -1,0 +1,310 @@
+use std::path::Path;
+
+use nix::sys::signal::Signal;
+use redis::Commands;
+
+use crate::harness::python;
+use crate::harness::{Env, process_running, wait_exit, wait_for};
+
+const HOOKS: &str = "bench_id = \"acme\"\n[queues.long]\ntimeout = 20\n[queues.reports]\ntimeout = 5000\nworkers = 2\n";
+
+/// Compares generated text with the pinned copy in tests/data/setup, paths replaced by
+/// placeholders. BENCH_UPDATE_SNAPSHOTS=1 rewrites the pinned copy.
+fn pinned(name: &str, text: &str, env: &Env) {
+    let bench = env!("CARGO_BIN_EXE_bench");
+    let mut text = text
+        .replace(bench, "{BENCH}")
+        .replace(&env.dir.path().display().to_string(), "{DIR}");
+    if let Ok(out) = std::process::Command::new("sh")
+        .args(["-c", "command -v redis-server"])
+        .output()
+    {
+        let redis = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        if !redis.is_empty() {
+            text = text.replace(&redis, "{REDIS}");
+        }
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/setup")
+        .join(name);
+    if std::env::var_os("BENCH_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        want == text,
+        "{name} differs from tests/data/setup/{name} (BENCH_UPDATE_SNAPSHOTS=1 to accept):\n{text}"
+    );
+}
+
+#[test]
+fn generators_write_pinned_configs_and_refuse_to_overwrite() {
+    let env = Env::with_hooks(HOOKS);
+    env.bench()
+        .env_remove("BENCH_REDIS_URL")
+        .args(["setup", "supervisor"])
+        .ok();
+    pinned(
+        "supervisor.conf",
+        &std::fs::read_to_string(env.path("config/supervisor.conf")).unwrap(),
+        &env,
+    );
+    let err = env
+        .bench()
+        .env_remove("BENCH_REDIS_URL")
+        .args(["setup", "supervisor"])
+        .run()
+        .code(1)
+        .stderr();
+    assert!(err.contains("exists; pass --yes"), "{err}");
+    env.bench()
+        .env_remove("BENCH_REDIS_URL")
+        .args([
+            "setup",
+            "supervisor",
+            "--yes",
+            "--skip-redis",
+            "--user",
+            "frappe",
+        ])
+        .ok();
+    let text = std::fs::read_to_string(env.path("config/supervisor.conf")).unwrap();
+    assert!(
+        !text.contains("redis-queue") && text.contains("user=frappe"),
+        "{text}"
+    );
+
+    let out = env
+        .bench()
+        .env_remove("BENCH_REDIS_URL")
+        .args(["setup", "systemd"])
+        .ok()
+        .stdout();
+    assert!(out.contains("systemctl enable --now acme.target"), "{out}");
+    let dir = env.path("config/systemd");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "acme-long-worker@.service",
+            "acme-redis.service",
+            "acme-reports-worker@.service",
+            "acme-schedule.service",
+            "acme-short-worker@.service",
+            "acme-workers.target",
+            "acme.target"
+        ]
+    );
+    for n in &names {
+        pinned(
+            &format!("systemd-{n}"),
+            &std::fs::read_to_string(dir.join(n)).unwrap(),
+            &env,
+        );
+    }
+    let target = std::fs::read_to_string(dir.join("acme-workers.target")).unwrap();
+    assert!(
+        target.contains("acme-reports-worker@1.service acme-reports-worker@2.service"),
+        "{target}"
+    );
+    match std::process::Command::new("systemd-analyze")
+        .arg("verify")
+        .args(names.iter().map(|n| dir.join(n)))
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "systemd-analyze verify:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(_) => eprintln!("systemd-analyze is not installed here; unit files were not verified"),
+    }
+    env.bench()
+        .env_remove("BENCH_REDIS_URL")
+        .args(["setup", "systemd"])
+        .run()
+        .code(1);
+}
+
+#[test]
+fn supervisord_runs_restarts_and_stops_workers_warmly() {
+    let env = Env::with_hooks(&format!("{HOOKS}[redis]\nurl = {:?}\n", "placeholder"));
+    // The hooks file names the test's Redis, so supervisord's programs reach it.
+    env.write_hooks(&format!("{HOOKS}[redis]\nurl = {:?}\n", env.redis.url()));
+    env.bench()
+        .args(["setup", "supervisor", "--skip-redis"])
+        .env_remove("BENCH_REDIS_URL")
+        .ok();
+    let d = env.dir.path().display().to_string();
+    std::fs::write(
+        env.path("supervisord.conf"),
+        format!(
+            "[unix_http_server]\nfile={d}/supervisor.sock\n[supervisord]\nlogfile={d}/supervisord.log\npidfile={d}/supervisord.pid\nnodaemon=true\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n[supervisorctl]\nserverurl=unix://{d}/supervisor.sock\n[include]\nfiles={d}/config/supervisor.conf\n"
+        ),
+    )
+    .unwrap();
+    let conf = env.path("supervisord.conf");
+    let mut supervisord = crate::harness::bench::Proc(
+        std::process::Command::new(python::bin("supervisord"))
+            .arg("-c")
+            .arg(&conf)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let ctl = |args: &[&str]| -> String {
+        let out = std::process::Command::new(python::bin("supervisorctl"))
+            .arg("-c")
+            .arg(&conf)
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let programs = [
+        "acme-workers:acme-schedule",
+        "acme-workers:acme-short-worker-0",
+        "acme-workers:acme-long-worker-0",
+        "acme-workers:acme-reports-worker-0",
+        "acme-workers:acme-reports-worker-1",
+    ];
+    wait_for(30.0, "every program RUNNING", || {
+        let s = ctl(&["status"]);
+        programs
+            .iter()
+            .all(|p| s.lines().any(|l| l.starts_with(p) && l.contains("RUNNING")))
+    });
+
+    let id = env
+        .bench()
+        .args(["enqueue", "bench.noop"])
+        .ok()
+        .stdout()
+        .trim()
+        .to_owned();
+    let status =
+        |id: &str| -> Option<String> { env.conn().hget(format!("rq:job:{id}"), "status").unwrap() };
+    wait_for(10.0, "the job to run", || {
+        status(&id).as_deref() == Some("finished")
+    });
+
+    // A stop during a long job lets it finish (stopwaitsecs = timeout + 60).
+    let long = env
+        .bench()
+        .args([
+            "enqueue",
+            "bench.sleep",
+            "--queue",
+            "long",
+            "--kwargs",
+            r#"{"seconds": 3}"#,
+        ])
+        .ok()
+        .stdout()
+        .trim()
+        .to_owned();
+    wait_for(10.0, "the long job to start", || {
+        status(&long).as_deref() == Some("started")
+    });
+    let out = ctl(&["stop", "acme-workers:acme-long-worker-0"]);
+    assert!(out.contains("stopped"), "{out}");
+    assert_eq!(
+        status(&long).as_deref(),
+        Some("finished"),
+        "the warm stop waited for the job"
+    );
+
+    // A killed worker is restarted.
+    let pid: i32 = ctl(&["pid", "acme-workers:acme-short-worker-0"])
+        .trim()
+        .parse()
+        .unwrap();
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), Signal::SIGKILL).unwrap();
+    wait_for(20.0, "a restarted worker", || {
+        let s = ctl(&["status", "acme-workers:acme-short-worker-0"]);
+        s.contains("RUNNING") && !s.contains(&format!("pid {pid},"))
+    });
+    ctl(&["shutdown"]);
+    wait_exit(&mut supervisord, 30.0);
+}
+
+#[test]
+fn start_runs_everything_and_ctrl_c_leaves_nothing_behind() {
+    let env = Env::new();
+    // A port nothing listens on: bench start brings its own redis-server there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("redis://127.0.0.1:{port}/0");
+    env.write_hooks(&format!("[redis]\nurl = {url:?}\n"));
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_bench"));
+    cmd.args(["--config", env.hooks().to_str().unwrap(), "start", "--demo"])
+        .current_dir(env.dir.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::fs::File::create(env.path("start.out")).unwrap())
+        .stderr(std::fs::File::create(env.path("start.err")).unwrap());
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let mut start = crate::harness::bench::Proc(cmd.spawn().unwrap());
+    let conn = || redis::Client::open(url.as_str()).unwrap().get_connection();
+    wait_for(20.0, "the demo jobs to finish", || {
+        conn()
+            .ok()
+            .and_then(|mut c| c.zcard::<_, i64>("rq:finished:default").ok())
+            .is_some_and(|n| n >= 2)
+    });
+    // Ctrl-C reaches the whole foreground process group.
+    nix::sys::signal::killpg(
+        nix::unistd::Pid::from_raw(start.id() as i32),
+        Signal::SIGINT,
+    )
+    .unwrap();
+    assert_eq!(wait_exit(&mut start, 30.0), Some(0));
+    let out = std::fs::read_to_string(env.path("start.out")).unwrap();
+    assert!(
+        out.contains("starting redis-server")
+            && out.contains("worker-short")
+            && out.contains("All stopped"),
+        "{out}"
+    );
+    let hooks = env.hooks().display().to_string();
+    assert!(!process_running(&hooks), "a bench process survived");
+    assert!(
+        !process_running(&format!("redis-server.*{port}")),
+        "redis-server survived"
+    );
+    assert!(
+        env.path("config/redis/dump.rdb").exists(),
+        "Redis kept its data in the bench folder"
+    );
+}
+
+#[test]
+fn start_says_how_to_install_a_missing_redis_server() {
+    let env = Env::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    env.write_hooks(&format!("[redis]\nurl = \"redis://127.0.0.1:{port}/0\"\n"));
+    let err = env
+        .bench()
+        .args(["start"])
+        .env_remove("BENCH_REDIS_URL")
+        .env("PATH", "/nonexistent")
+        .run()
+        .code(1)
+        .stderr();
+    assert!(
+        err.contains("redis-server is not installed")
+            && err.contains("apt-get install redis-server"),
+        "{err}"
+    );
+}
