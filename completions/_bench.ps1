@@ -23,6 +23,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -34,6 +35,14 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check workers, scheduler and queues; exit 1 when something needs attention')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Run Redis (if needed), the scheduler and workers in the foreground, for development')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Generate process-manager configuration')
+            [CompletionResult]::new('show-pending-jobs', 'show-pending-jobs', [CompletionResultType]::ParameterValue, 'Frappe: list queued jobs per queue as `method kwargs`')
+            [CompletionResult]::new('purge-jobs', 'purge-jobs', [CompletionResultType]::ParameterValue, 'Frappe: delete queued jobs, of one queue or event; prints `Purged N jobs`')
+            [CompletionResult]::new('trigger-scheduler-event', 'trigger-scheduler-event', [CompletionResultType]::ParameterValue, 'Frappe: enqueue a scheduled method now (same as `schedule trigger`)')
+            [CompletionResult]::new('enable-scheduler', 'enable-scheduler', [CompletionResultType]::ParameterValue, 'Frappe: let schedulers enqueue events again (same as `schedule resume`)')
+            [CompletionResult]::new('disable-scheduler', 'disable-scheduler', [CompletionResultType]::ParameterValue, 'Frappe: stop schedulers from enqueuing events (same as `schedule pause`)')
+            [CompletionResult]::new('scheduler', 'scheduler', [CompletionResultType]::ParameterValue, 'Frappe: enable, disable, pause, resume or show the scheduler')
+            [CompletionResult]::new('ready-for-migration', 'ready-for-migration', [CompletionResultType]::ParameterValue, 'Frappe: exit 1 while jobs are queued or running, 0 when migrating is safe')
+            [CompletionResult]::new('worker-pool', 'worker-pool', [CompletionResultType]::ParameterValue, 'Frappe: run N jobs at once in one process (same as `worker --num-workers N`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print shell completions or man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -45,8 +54,10 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Jobs run at once by this process')
             [CompletionResult]::new('--num-workers', '--num-workers', [CompletionResultType]::ParameterName, 'Jobs run at once by this process')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Worker name shown by `rq info` [default: a random hex id]')
+            [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Write progress to this file and warnings to its .error sibling (Frappe: logs/worker.log); SIGHUP reopens them')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Exit once the queues are empty and running jobs are done')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log warnings and errors only')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -56,8 +67,10 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;schedule' {
+            [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Write progress to this file and warnings to its .error sibling (Frappe: logs/schedule.log); SIGHUP reopens them')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log warnings only (not each enqueued event)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -76,6 +89,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;schedule;list' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per method')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -86,6 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;schedule;status' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -96,6 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;schedule;pause' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -105,6 +121,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;schedule;resume' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -114,6 +131,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;schedule;trigger' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -124,6 +142,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Entries to show')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per entry')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -137,6 +156,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--timezone', '--timezone', [CompletionResultType]::ParameterName, 'IANA time zone [default: [scheduler] timezone]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -190,11 +210,15 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Text shown by `jobs list` and rq-dashboard (default: the call, as RQ writes it)')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Run the job at this time instead of now (ISO 8601; without an offset, in [scheduler] timezone); `bench schedule` moves it to its queue when due')
             [CompletionResult]::new('--in', '--in', [CompletionResultType]::ParameterName, 'Run the job after this delay, e.g. `90s`, `10m`, `2h`, `1d`')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Event name stored with the job (Frappe''s `event`; `purge-jobs --event` matches it)')
+            [CompletionResult]::new('--job-name', '--job-name', [CompletionResultType]::ParameterName, 'Display name shown by `jobs list` and `jobs show` (Frappe''s `job_name`)')
             [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Enqueue many jobs from JSON lines (`-` for stdin), one object per line with `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`, `result_ttl`, `failure_ttl`, `description`; flags give the defaults')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('--deduplicate', '--deduplicate', [CompletionResultType]::ParameterName, 'Skip quietly when a job with --job-id is already queued or started; replace it in any other state (Frappe''s rule)')
             [CompletionResult]::new('--at-front', '--at-front', [CompletionResultType]::ParameterName, 'Put the job at the head of the queue instead of the tail')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Run the job here and now, through the runner a worker would use, without Redis; print its result (exit 0) or its traceback (exit 1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -204,6 +228,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;jobs' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -225,13 +250,13 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable)')
             [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*''')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Only jobs of this Frappe site')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)')
             [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Only jobs newer than this, e.g. 30m')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the jobs shown')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most this many jobs')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per job, one per line')
             [CompletionResult]::new('--ids', '--ids', [CompletionResultType]::ParameterName, 'Job ids only, one per line (for pipes)')
             [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Counts per queue and state instead of jobs')
@@ -244,6 +269,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;jobs;show' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of text')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -258,11 +284,11 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable)')
             [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*''')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Only jobs of this Frappe site')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)')
             [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Only jobs newer than this, e.g. 30m')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Requeue every failed job the filters select')
             [CompletionResult]::new('--at-front', '--at-front', [CompletionResultType]::ParameterName, 'Put the jobs at the head of their queues')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
@@ -281,11 +307,11 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable)')
             [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*''')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Only jobs of this Frappe site')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)')
             [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Only jobs newer than this, e.g. 30m')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Count what would be deleted, delete nothing')
@@ -298,6 +324,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;jobs;cancel' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -307,6 +334,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;jobs;stop' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -320,11 +348,11 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only jobs in this state (repeatable)')
             [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*''')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Only jobs of this Frappe site')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)')
             [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Only jobs newer than this, e.g. 30m')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per queue')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -370,6 +398,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;doctor' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -380,6 +409,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;start' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Also enqueue a few example jobs, to see jobs flow')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -390,6 +420,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;setup' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -404,6 +435,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the configuration [default: config/supervisor.conf next to the hooks file]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
             [CompletionResult]::new('--skip-redis', '--skip-redis', [CompletionResultType]::ParameterName, 'Leave out the redis-server program (Redis is managed elsewhere)')
@@ -418,6 +450,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Folder to write the units to [default: config/systemd next to the hooks file]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Overwrite existing unit files')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Overwrite existing unit files')
             [CompletionResult]::new('--skip-redis', '--skip-redis', [CompletionResultType]::ParameterName, 'Leave out the redis-server service (Redis is managed elsewhere)')
@@ -442,9 +475,98 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;setup;help;help' {
             break
         }
+        'bench;show-pending-jobs' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;purge-jobs' {
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Only this queue')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;trigger-scheduler-event' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;enable-scheduler' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;disable-scheduler' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;scheduler' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format of `status`')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of `status`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;ready-for-migration' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;worker-pool' {
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queues, comma-separated, highest priority first')
+            [CompletionResult]::new('--num-workers', '--num-workers', [CompletionResultType]::ParameterName, 'Jobs run at once')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log warnings only')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Exit when the queues are empty')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'bench;generate' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -459,6 +581,14 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check workers, scheduler and queues; exit 1 when something needs attention')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Run Redis (if needed), the scheduler and workers in the foreground, for development')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Generate process-manager configuration')
+            [CompletionResult]::new('show-pending-jobs', 'show-pending-jobs', [CompletionResultType]::ParameterValue, 'Frappe: list queued jobs per queue as `method kwargs`')
+            [CompletionResult]::new('purge-jobs', 'purge-jobs', [CompletionResultType]::ParameterValue, 'Frappe: delete queued jobs, of one queue or event; prints `Purged N jobs`')
+            [CompletionResult]::new('trigger-scheduler-event', 'trigger-scheduler-event', [CompletionResultType]::ParameterValue, 'Frappe: enqueue a scheduled method now (same as `schedule trigger`)')
+            [CompletionResult]::new('enable-scheduler', 'enable-scheduler', [CompletionResultType]::ParameterValue, 'Frappe: let schedulers enqueue events again (same as `schedule resume`)')
+            [CompletionResult]::new('disable-scheduler', 'disable-scheduler', [CompletionResultType]::ParameterValue, 'Frappe: stop schedulers from enqueuing events (same as `schedule pause`)')
+            [CompletionResult]::new('scheduler', 'scheduler', [CompletionResultType]::ParameterValue, 'Frappe: enable, disable, pause, resume or show the scheduler')
+            [CompletionResult]::new('ready-for-migration', 'ready-for-migration', [CompletionResultType]::ParameterValue, 'Frappe: exit 1 while jobs are queued or running, 0 when migrating is safe')
+            [CompletionResult]::new('worker-pool', 'worker-pool', [CompletionResultType]::ParameterValue, 'Frappe: run N jobs at once in one process (same as `worker --num-workers N`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print shell completions or man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -546,6 +676,30 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;help;setup;systemd' {
+            break
+        }
+        'bench;help;show-pending-jobs' {
+            break
+        }
+        'bench;help;purge-jobs' {
+            break
+        }
+        'bench;help;trigger-scheduler-event' {
+            break
+        }
+        'bench;help;enable-scheduler' {
+            break
+        }
+        'bench;help;disable-scheduler' {
+            break
+        }
+        'bench;help;scheduler' {
+            break
+        }
+        'bench;help;ready-for-migration' {
+            break
+        }
+        'bench;help;worker-pool' {
             break
         }
         'bench;help;generate' {

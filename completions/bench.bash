@@ -16,8 +16,14 @@ _bench() {
             ",$1")
                 cmd="bench"
                 ;;
+            bench,disable-scheduler)
+                cmd="bench__subcmd__disable__subcmd__scheduler"
+                ;;
             bench,doctor)
                 cmd="bench__subcmd__doctor"
+                ;;
+            bench,enable-scheduler)
+                cmd="bench__subcmd__enable__subcmd__scheduler"
                 ;;
             bench,enqueue)
                 cmd="bench__subcmd__enqueue"
@@ -31,20 +37,44 @@ _bench() {
             bench,jobs)
                 cmd="bench__subcmd__jobs"
                 ;;
+            bench,purge-jobs)
+                cmd="bench__subcmd__purge__subcmd__jobs"
+                ;;
+            bench,ready-for-migration)
+                cmd="bench__subcmd__ready__subcmd__for__subcmd__migration"
+                ;;
             bench,schedule)
                 cmd="bench__subcmd__schedule"
+                ;;
+            bench,scheduler)
+                cmd="bench__subcmd__scheduler"
                 ;;
             bench,setup)
                 cmd="bench__subcmd__setup"
                 ;;
+            bench,show-pending-jobs)
+                cmd="bench__subcmd__show__subcmd__pending__subcmd__jobs"
+                ;;
             bench,start)
                 cmd="bench__subcmd__start"
+                ;;
+            bench,trigger-scheduler-event)
+                cmd="bench__subcmd__trigger__subcmd__scheduler__subcmd__event"
                 ;;
             bench,worker)
                 cmd="bench__subcmd__worker"
                 ;;
+            bench,worker-pool)
+                cmd="bench__subcmd__worker__subcmd__pool"
+                ;;
+            bench__subcmd__help,disable-scheduler)
+                cmd="bench__subcmd__help__subcmd__disable__subcmd__scheduler"
+                ;;
             bench__subcmd__help,doctor)
                 cmd="bench__subcmd__help__subcmd__doctor"
+                ;;
+            bench__subcmd__help,enable-scheduler)
+                cmd="bench__subcmd__help__subcmd__enable__subcmd__scheduler"
                 ;;
             bench__subcmd__help,enqueue)
                 cmd="bench__subcmd__help__subcmd__enqueue"
@@ -58,17 +88,35 @@ _bench() {
             bench__subcmd__help,jobs)
                 cmd="bench__subcmd__help__subcmd__jobs"
                 ;;
+            bench__subcmd__help,purge-jobs)
+                cmd="bench__subcmd__help__subcmd__purge__subcmd__jobs"
+                ;;
+            bench__subcmd__help,ready-for-migration)
+                cmd="bench__subcmd__help__subcmd__ready__subcmd__for__subcmd__migration"
+                ;;
             bench__subcmd__help,schedule)
                 cmd="bench__subcmd__help__subcmd__schedule"
+                ;;
+            bench__subcmd__help,scheduler)
+                cmd="bench__subcmd__help__subcmd__scheduler"
                 ;;
             bench__subcmd__help,setup)
                 cmd="bench__subcmd__help__subcmd__setup"
                 ;;
+            bench__subcmd__help,show-pending-jobs)
+                cmd="bench__subcmd__help__subcmd__show__subcmd__pending__subcmd__jobs"
+                ;;
             bench__subcmd__help,start)
                 cmd="bench__subcmd__help__subcmd__start"
                 ;;
+            bench__subcmd__help,trigger-scheduler-event)
+                cmd="bench__subcmd__help__subcmd__trigger__subcmd__scheduler__subcmd__event"
+                ;;
             bench__subcmd__help,worker)
                 cmd="bench__subcmd__help__subcmd__worker"
+                ;;
+            bench__subcmd__help,worker-pool)
+                cmd="bench__subcmd__help__subcmd__worker__subcmd__pool"
                 ;;
             bench__subcmd__help__subcmd__jobs,cancel)
                 cmd="bench__subcmd__help__subcmd__jobs__subcmd__cancel"
@@ -239,7 +287,7 @@ _bench() {
 
     case "${cmd}" in
         bench)
-            opts="-h -V --config --redis-url --help --version worker schedule enqueue jobs doctor start setup generate help"
+            opts="-h -V --config --redis-url --site --help --version worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -253,6 +301,10 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -260,8 +312,8 @@ _bench() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        bench__subcmd__doctor)
-            opts="-h -V --json --config --redis-url --help --version"
+        bench__subcmd__disable__subcmd__scheduler)
+            opts="-h -V --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,6 +327,62 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__doctor)
+            opts="-h -V --json --config --redis-url --site --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__enable__subcmd__scheduler)
+            opts="-h -V --config --redis-url --site --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -283,7 +391,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__enqueue)
-            opts="-q -h -V --queue --kwargs --args --job-id --deduplicate --timeout --at-front --result-ttl --failure-ttl --description --at --in --from-file --config --redis-url --help --version"
+            opts="-q -h -V --queue --kwargs --args --job-id --deduplicate --timeout --at-front --result-ttl --failure-ttl --description --at --in --now --event --job-name --from-file --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -333,6 +441,14 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --job-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --from-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -345,6 +461,10 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -353,7 +473,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__generate)
-            opts="-h -V --config --redis-url --help --version"
+            opts="-h -V --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,6 +487,10 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -375,7 +499,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__help)
-            opts="worker schedule enqueue jobs doctor start setup generate help"
+            opts="worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -388,7 +512,35 @@ _bench() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bench__subcmd__help__subcmd__disable__subcmd__scheduler)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bench__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__help__subcmd__enable__subcmd__scheduler)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -556,6 +708,34 @@ _bench() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bench__subcmd__help__subcmd__purge__subcmd__jobs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__help__subcmd__ready__subcmd__for__subcmd__migration)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bench__subcmd__help__subcmd__schedule)
             opts="list status pause resume trigger history next"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -668,6 +848,20 @@ _bench() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bench__subcmd__help__subcmd__scheduler)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bench__subcmd__help__subcmd__setup)
             opts="supervisor systemd"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -710,7 +904,35 @@ _bench() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bench__subcmd__help__subcmd__show__subcmd__pending__subcmd__jobs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bench__subcmd__help__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__help__subcmd__trigger__subcmd__scheduler__subcmd__event)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -738,8 +960,22 @@ _bench() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bench__subcmd__help__subcmd__worker__subcmd__pool)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bench__subcmd__jobs)
-            opts="-h -V --config --redis-url --help --version list show retry purge cancel stop stats help"
+            opts="-h -V --config --redis-url --site --help --version list show retry purge cancel stop stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -753,6 +989,10 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -761,7 +1001,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__jobs__subcmd__cancel)
-            opts="-h -V --config --redis-url --help --version"
+            opts="-h -V --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -772,6 +1012,10 @@ _bench() {
                     return 0
                     ;;
                 --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -909,7 +1153,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__jobs__subcmd__list)
-            opts="-q -s -h -V --queue --status --method --event --site --older-than --newer-than --sort --limit --json --ids --summary --config --redis-url --help --version"
+            opts="-q -s -h -V --queue --status --method --event --older-than --newer-than --sort --limit --json --ids --summary --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -936,10 +1180,6 @@ _bench() {
                     return 0
                     ;;
                 --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -967,6 +1207,10 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -975,7 +1219,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__jobs__subcmd__purge)
-            opts="-q -s -y -h -V --queue --status --method --event --site --older-than --newer-than --yes --dry-run --config --redis-url --help --version"
+            opts="-q -s -y -h -V --queue --status --method --event --older-than --newer-than --yes --dry-run --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1005,10 +1249,6 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --site)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --older-than)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1022,6 +1262,10 @@ _bench() {
                     return 0
                     ;;
                 --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1033,7 +1277,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__jobs__subcmd__retry)
-            opts="-q -s -y -h -V --all --queue --status --method --event --site --older-than --newer-than --at-front --yes --dry-run --config --redis-url --help --version"
+            opts="-q -s -y -h -V --all --queue --status --method --event --older-than --newer-than --at-front --yes --dry-run --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1063,10 +1307,6 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --site)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --older-than)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1080,6 +1320,10 @@ _bench() {
                     return 0
                     ;;
                 --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1091,7 +1335,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__jobs__subcmd__show)
-            opts="-h -V --json --config --redis-url --help --version"
+            opts="-h -V --json --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1105,6 +1349,10 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1113,7 +1361,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__jobs__subcmd__stats)
-            opts="-q -s -h -V --queue --status --method --event --site --older-than --newer-than --json --config --redis-url --help --version"
+            opts="-q -s -h -V --queue --status --method --event --older-than --newer-than --json --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1143,10 +1391,6 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --site)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --older-than)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1163,6 +1407,10 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1171,7 +1419,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__jobs__subcmd__stop)
-            opts="-h -V --config --redis-url --help --version"
+            opts="-h -V --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1185,6 +1433,10 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1192,8 +1444,42 @@ _bench() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        bench__subcmd__schedule)
-            opts="-h -V --quiet --config --redis-url --help --version list status pause resume trigger history next help"
+        bench__subcmd__purge__subcmd__jobs)
+            opts="-h -V --queue --event --config --redis-url --site --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__ready__subcmd__for__subcmd__migration)
+            opts="-h -V --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1204,6 +1490,40 @@ _bench() {
                     return 0
                     ;;
                 --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__schedule)
+            opts="-h -V --quiet --log-file --config --redis-url --site --help --version list status pause resume trigger history next help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1341,7 +1661,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__schedule__subcmd__history)
-            opts="-h -V --limit --json --config --redis-url --help --version"
+            opts="-h -V --limit --json --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1359,6 +1679,10 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1367,7 +1691,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__schedule__subcmd__list)
-            opts="-h -V --json --config --redis-url --help --version"
+            opts="-h -V --json --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1381,6 +1705,10 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1389,7 +1717,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__schedule__subcmd__next)
-            opts="-h -V --from --count --timezone --config --redis-url --help --version"
+            opts="-h -V --from --count --timezone --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1415,6 +1743,10 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1423,7 +1755,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__schedule__subcmd__pause)
-            opts="-h -V --config --redis-url --help --version"
+            opts="-h -V --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1434,6 +1766,10 @@ _bench() {
                     return 0
                     ;;
                 --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1445,7 +1781,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__schedule__subcmd__resume)
-            opts="-h -V --config --redis-url --help --version"
+            opts="-h -V --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1456,6 +1792,10 @@ _bench() {
                     return 0
                     ;;
                 --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1467,7 +1807,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__schedule__subcmd__status)
-            opts="-h -V --json --config --redis-url --help --version"
+            opts="-h -V --json --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1478,6 +1818,10 @@ _bench() {
                     return 0
                     ;;
                 --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1489,7 +1833,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__schedule__subcmd__trigger)
-            opts="-h -V --config --redis-url --help --version"
+            opts="-h -V --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1503,6 +1847,44 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__scheduler)
+            opts="-f -h -V --format --config --redis-url --site --help --version enable disable pause resume status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1511,7 +1893,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__setup)
-            opts="-h -V --config --redis-url --help --version supervisor systemd help"
+            opts="-h -V --config --redis-url --site --help --version supervisor systemd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1522,6 +1904,10 @@ _bench() {
                     return 0
                     ;;
                 --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1589,7 +1975,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__setup__subcmd__supervisor)
-            opts="-y -h -V --user --yes --output --skip-redis --config --redis-url --help --version"
+            opts="-y -h -V --user --yes --output --skip-redis --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1608,6 +1994,10 @@ _bench() {
                     return 0
                     ;;
                 --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1619,7 +2009,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__setup__subcmd__systemd)
-            opts="-y -h -V --user --yes --output --skip-redis --config --redis-url --help --version"
+            opts="-y -h -V --user --yes --output --skip-redis --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1641,6 +2031,10 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1648,8 +2042,8 @@ _bench() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        bench__subcmd__start)
-            opts="-h -V --demo --config --redis-url --help --version"
+        bench__subcmd__show__subcmd__pending__subcmd__jobs)
+            opts="-h -V --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1663,6 +2057,62 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__start)
+            opts="-h -V --demo --config --redis-url --site --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__trigger__subcmd__scheduler__subcmd__event)
+            opts="-h -V --config --redis-url --site --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1671,7 +2121,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__worker)
-            opts="-q -n -h -V --queue --burst --strategy --num-workers --name --quiet --config --redis-url --help --version"
+            opts="-q -n -h -V --queue --burst --strategy --num-workers --name --quiet --log-file --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1701,11 +2151,53 @@ _bench() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__worker__subcmd__pool)
+            opts="-h -V --queue --num-workers --quiet --burst --config --redis-url --site --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --num-workers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

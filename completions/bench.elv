@@ -20,6 +20,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -31,6 +32,14 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand doctor 'Check workers, scheduler and queues; exit 1 when something needs attention'
             cand start 'Run Redis (if needed), the scheduler and workers in the foreground, for development'
             cand setup 'Generate process-manager configuration'
+            cand show-pending-jobs 'Frappe: list queued jobs per queue as `method kwargs`'
+            cand purge-jobs 'Frappe: delete queued jobs, of one queue or event; prints `Purged N jobs`'
+            cand trigger-scheduler-event 'Frappe: enqueue a scheduled method now (same as `schedule trigger`)'
+            cand enable-scheduler 'Frappe: let schedulers enqueue events again (same as `schedule resume`)'
+            cand disable-scheduler 'Frappe: stop schedulers from enqueuing events (same as `schedule pause`)'
+            cand scheduler 'Frappe: enable, disable, pause, resume or show the scheduler'
+            cand ready-for-migration 'Frappe: exit 1 while jobs are queued or running, 0 when migrating is safe'
+            cand worker-pool 'Frappe: run N jobs at once in one process (same as `worker --num-workers N`)'
             cand generate 'Print shell completions or man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -41,8 +50,10 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand -n 'Jobs run at once by this process'
             cand --num-workers 'Jobs run at once by this process'
             cand --name 'Worker name shown by `rq info` [default: a random hex id]'
+            cand --log-file 'Write progress to this file and warnings to its .error sibling (Frappe: logs/worker.log); SIGHUP reopens them'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand --burst 'Exit once the queues are empty and running jobs are done'
             cand --quiet 'Log warnings and errors only'
             cand -h 'Print help (see more with ''--help'')'
@@ -51,8 +62,10 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --version 'Print version'
         }
         &'bench;schedule'= {
+            cand --log-file 'Write progress to this file and warnings to its .error sibling (Frappe: logs/schedule.log); SIGHUP reopens them'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand --quiet 'Log warnings only (not each enqueued event)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -70,6 +83,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;schedule;list'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand --json 'One JSON object per method'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -79,6 +93,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;schedule;status'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand --json 'Print JSON'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -88,6 +103,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;schedule;pause'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -96,6 +112,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;schedule;resume'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -104,6 +121,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;schedule;trigger'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -113,6 +131,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --limit 'Entries to show'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand --json 'One JSON object per entry'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -125,6 +144,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --timezone 'IANA time zone [default: [scheduler] timezone]'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -168,11 +188,15 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --description 'Text shown by `jobs list` and rq-dashboard (default: the call, as RQ writes it)'
             cand --at 'Run the job at this time instead of now (ISO 8601; without an offset, in [scheduler] timezone); `bench schedule` moves it to its queue when due'
             cand --in 'Run the job after this delay, e.g. `90s`, `10m`, `2h`, `1d`'
+            cand --event 'Event name stored with the job (Frappe''s `event`; `purge-jobs --event` matches it)'
+            cand --job-name 'Display name shown by `jobs list` and `jobs show` (Frappe''s `job_name`)'
             cand --from-file 'Enqueue many jobs from JSON lines (`-` for stdin), one object per line with `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`, `result_ttl`, `failure_ttl`, `description`; flags give the defaults'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand --deduplicate 'Skip quietly when a job with --job-id is already queued or started; replace it in any other state (Frappe''s rule)'
             cand --at-front 'Put the job at the head of the queue instead of the tail'
+            cand --now 'Run the job here and now, through the runner a worker would use, without Redis; print its result (exit 0) or its traceback (exit 1)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -181,6 +205,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;jobs'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -201,13 +226,13 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --status 'Only jobs in this state (repeatable)'
             cand --method 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*'''
             cand --event 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)'
-            cand --site 'Only jobs of this Frappe site'
             cand --older-than 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)'
             cand --newer-than 'Only jobs newer than this, e.g. 30m'
             cand --sort 'Order of the jobs shown'
             cand --limit 'Show at most this many jobs'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand --json 'One JSON object per job, one per line'
             cand --ids 'Job ids only, one per line (for pipes)'
             cand --summary 'Counts per queue and state instead of jobs'
@@ -219,6 +244,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;jobs;show'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand --json 'Print JSON instead of text'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -232,11 +258,11 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --status 'Only jobs in this state (repeatable)'
             cand --method 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*'''
             cand --event 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)'
-            cand --site 'Only jobs of this Frappe site'
             cand --older-than 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)'
             cand --newer-than 'Only jobs newer than this, e.g. 30m'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand --all 'Requeue every failed job the filters select'
             cand --at-front 'Put the jobs at the head of their queues'
             cand -y 'Do not ask for confirmation'
@@ -254,11 +280,11 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --status 'Only jobs in this state (repeatable)'
             cand --method 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*'''
             cand --event 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)'
-            cand --site 'Only jobs of this Frappe site'
             cand --older-than 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)'
             cand --newer-than 'Only jobs newer than this, e.g. 30m'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
             cand --dry-run 'Count what would be deleted, delete nothing'
@@ -270,6 +296,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;jobs;cancel'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -278,6 +305,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;jobs;stop'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -290,11 +318,11 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --status 'Only jobs in this state (repeatable)'
             cand --method 'Only jobs whose method matches this glob, e.g. ''my_app.tasks.*'''
             cand --event 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)'
-            cand --site 'Only jobs of this Frappe site'
             cand --older-than 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)'
             cand --newer-than 'Only jobs newer than this, e.g. 30m'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand --json 'One JSON object per queue'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -330,6 +358,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;doctor'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand --json 'Print JSON'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -339,6 +368,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;start'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand --demo 'Also enqueue a few example jobs, to see jobs flow'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -348,6 +378,7 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;setup'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -361,6 +392,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --output 'Where to write the configuration [default: config/supervisor.conf next to the hooks file]'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -y 'Overwrite an existing file'
             cand --yes 'Overwrite an existing file'
             cand --skip-redis 'Leave out the redis-server program (Redis is managed elsewhere)'
@@ -374,6 +406,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --output 'Folder to write the units to [default: config/systemd next to the hooks file]'
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -y 'Overwrite existing unit files'
             cand --yes 'Overwrite existing unit files'
             cand --skip-redis 'Leave out the redis-server service (Redis is managed elsewhere)'
@@ -393,9 +426,90 @@ set edit:completion:arg-completer[bench] = {|@words|
         }
         &'bench;setup;help;help'= {
         }
+        &'bench;show-pending-jobs'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;purge-jobs'= {
+            cand --queue 'Only this queue'
+            cand --event 'Only jobs of this event'
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;trigger-scheduler-event'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;enable-scheduler'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;disable-scheduler'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;scheduler'= {
+            cand -f 'Output format of `status`'
+            cand --format 'Output format of `status`'
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;ready-for-migration'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;worker-pool'= {
+            cand --queue 'Queues, comma-separated, highest priority first'
+            cand --num-workers 'Jobs run at once'
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
+            cand --quiet 'Log warnings only'
+            cand --burst 'Exit when the queues are empty'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'bench;generate'= {
             cand --config 'Hooks file to read'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -409,6 +523,14 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand doctor 'Check workers, scheduler and queues; exit 1 when something needs attention'
             cand start 'Run Redis (if needed), the scheduler and workers in the foreground, for development'
             cand setup 'Generate process-manager configuration'
+            cand show-pending-jobs 'Frappe: list queued jobs per queue as `method kwargs`'
+            cand purge-jobs 'Frappe: delete queued jobs, of one queue or event; prints `Purged N jobs`'
+            cand trigger-scheduler-event 'Frappe: enqueue a scheduled method now (same as `schedule trigger`)'
+            cand enable-scheduler 'Frappe: let schedulers enqueue events again (same as `schedule resume`)'
+            cand disable-scheduler 'Frappe: stop schedulers from enqueuing events (same as `schedule pause`)'
+            cand scheduler 'Frappe: enable, disable, pause, resume or show the scheduler'
+            cand ready-for-migration 'Frappe: exit 1 while jobs are queued or running, 0 when migrating is safe'
+            cand worker-pool 'Frappe: run N jobs at once in one process (same as `worker --num-workers N`)'
             cand generate 'Print shell completions or man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -473,6 +595,22 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;help;setup;supervisor'= {
         }
         &'bench;help;setup;systemd'= {
+        }
+        &'bench;help;show-pending-jobs'= {
+        }
+        &'bench;help;purge-jobs'= {
+        }
+        &'bench;help;trigger-scheduler-event'= {
+        }
+        &'bench;help;enable-scheduler'= {
+        }
+        &'bench;help;disable-scheduler'= {
+        }
+        &'bench;help;scheduler'= {
+        }
+        &'bench;help;ready-for-migration'= {
+        }
+        &'bench;help;worker-pool'= {
         }
         &'bench;help;generate'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_bench_global_optspecs
-    string join \n config= redis-url= h/help V/version
+    string join \n config= redis-url= site= h/help V/version
 end
 
 function __fish_bench_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c bench -n "__fish_bench_needs_command" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_needs_command" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_needs_command" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bench -n "__fish_bench_needs_command" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_needs_command" -f -a "worker" -d 'Run jobs from one or more queues'
@@ -35,6 +36,14 @@ complete -c bench -n "__fish_bench_needs_command" -f -a "jobs" -d 'Inspect and m
 complete -c bench -n "__fish_bench_needs_command" -f -a "doctor" -d 'Check workers, scheduler and queues; exit 1 when something needs attention'
 complete -c bench -n "__fish_bench_needs_command" -f -a "start" -d 'Run Redis (if needed), the scheduler and workers in the foreground, for development'
 complete -c bench -n "__fish_bench_needs_command" -f -a "setup" -d 'Generate process-manager configuration'
+complete -c bench -n "__fish_bench_needs_command" -f -a "show-pending-jobs" -d 'Frappe: list queued jobs per queue as `method kwargs`'
+complete -c bench -n "__fish_bench_needs_command" -f -a "purge-jobs" -d 'Frappe: delete queued jobs, of one queue or event; prints `Purged N jobs`'
+complete -c bench -n "__fish_bench_needs_command" -f -a "trigger-scheduler-event" -d 'Frappe: enqueue a scheduled method now (same as `schedule trigger`)'
+complete -c bench -n "__fish_bench_needs_command" -f -a "enable-scheduler" -d 'Frappe: let schedulers enqueue events again (same as `schedule resume`)'
+complete -c bench -n "__fish_bench_needs_command" -f -a "disable-scheduler" -d 'Frappe: stop schedulers from enqueuing events (same as `schedule pause`)'
+complete -c bench -n "__fish_bench_needs_command" -f -a "scheduler" -d 'Frappe: enable, disable, pause, resume or show the scheduler'
+complete -c bench -n "__fish_bench_needs_command" -f -a "ready-for-migration" -d 'Frappe: exit 1 while jobs are queued or running, 0 when migrating is safe'
+complete -c bench -n "__fish_bench_needs_command" -f -a "worker-pool" -d 'Frappe: run N jobs at once in one process (same as `worker --num-workers N`)'
 complete -c bench -n "__fish_bench_needs_command" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
 complete -c bench -n "__fish_bench_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand worker" -s q -l queue -d 'Queues to take jobs from, comma-separated, highest priority first [default: short,default,long, then custom queues]' -r
@@ -43,14 +52,18 @@ round-robin\t'The order rotates after each claim'
 random\t'A new random order for each claim'"
 complete -c bench -n "__fish_bench_using_subcommand worker" -s n -l num-workers -d 'Jobs run at once by this process' -r
 complete -c bench -n "__fish_bench_using_subcommand worker" -l name -d 'Worker name shown by `rq info` [default: a random hex id]' -r
+complete -c bench -n "__fish_bench_using_subcommand worker" -l log-file -d 'Write progress to this file and warnings to its .error sibling (Frappe: logs/worker.log); SIGHUP reopens them' -r -F
 complete -c bench -n "__fish_bench_using_subcommand worker" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand worker" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand worker" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand worker" -l burst -d 'Exit once the queues are empty and running jobs are done'
 complete -c bench -n "__fish_bench_using_subcommand worker" -l quiet -d 'Log warnings and errors only'
 complete -c bench -n "__fish_bench_using_subcommand worker" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bench -n "__fish_bench_using_subcommand worker" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l log-file -d 'Write progress to this file and warnings to its .error sibling (Frappe: logs/schedule.log); SIGHUP reopens them' -r -F
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l quiet -d 'Log warnings only (not each enqueued event)'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -s V -l version -d 'Print version'
@@ -64,29 +77,35 @@ complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_see
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per method'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l json -d 'Print JSON'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l limit -d 'Entries to show' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l json -d 'One JSON object per entry'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
@@ -95,6 +114,7 @@ complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_su
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l timezone -d 'IANA time zone [default: [scheduler] timezone]' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "list" -d 'List scheduled methods with their event, queue, last run and next run'
@@ -115,15 +135,20 @@ complete -c bench -n "__fish_bench_using_subcommand enqueue" -l failure-ttl -d '
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l description -d 'Text shown by `jobs list` and rq-dashboard (default: the call, as RQ writes it)' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l at -d 'Run the job at this time instead of now (ISO 8601; without an offset, in [scheduler] timezone); `bench schedule` moves it to its queue when due' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l in -d 'Run the job after this delay, e.g. `90s`, `10m`, `2h`, `1d`' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l event -d 'Event name stored with the job (Frappe\'s `event`; `purge-jobs --event` matches it)' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l job-name -d 'Display name shown by `jobs list` and `jobs show` (Frappe\'s `job_name`)' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l from-file -d 'Enqueue many jobs from JSON lines (`-` for stdin), one object per line with `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`, `result_ttl`, `failure_ttl`, `description`; flags give the defaults' -r -F
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l deduplicate -d 'Skip quietly when a job with --job-id is already queued or started; replace it in any other state (Frappe\'s rule)'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l at-front -d 'Put the job at the head of the queue instead of the tail'
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l now -d 'Run the job here and now, through the runner a worker would use, without Redis; print its result (exit 0) or its traceback (exit 1)'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -f -a "list" -d 'List jobs by queue and state'
@@ -144,7 +169,6 @@ scheduled\t''
 canceled\t''"
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l method -d 'Only jobs whose method matches this glob, e.g. \'my_app.tasks.*\'' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l event -d 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe\'s `event`)' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l site -d 'Only jobs of this Frappe site' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l older-than -d 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l newer-than -d 'Only jobs newer than this, e.g. 30m' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l sort -d 'Order of the jobs shown' -r -f -a "queue\t'State by state, each in its queue\'s or registry\'s order'
@@ -153,6 +177,7 @@ oldest\t'Oldest first'"
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l limit -d 'Show at most this many jobs' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per job, one per line'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l ids -d 'Job ids only, one per line (for pipes)'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l summary -d 'Counts per queue and state instead of jobs'
@@ -160,6 +185,7 @@ complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcom
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of text'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
@@ -173,11 +199,11 @@ scheduled\t''
 canceled\t''"
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l method -d 'Only jobs whose method matches this glob, e.g. \'my_app.tasks.*\'' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l event -d 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe\'s `event`)' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l site -d 'Only jobs of this Frappe site' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l older-than -d 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l newer-than -d 'Only jobs newer than this, e.g. 30m' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l all -d 'Requeue every failed job the filters select'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l at-front -d 'Put the jobs at the head of their queues'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -s y -l yes -d 'Do not ask for confirmation'
@@ -194,21 +220,23 @@ scheduled\t''
 canceled\t''"
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l method -d 'Only jobs whose method matches this glob, e.g. \'my_app.tasks.*\'' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l event -d 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe\'s `event`)' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l site -d 'Only jobs of this Frappe site' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l older-than -d 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l newer-than -d 'Only jobs newer than this, e.g. 30m' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s y -l yes -d 'Do not ask for confirmation'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l dry-run -d 'Count what would be deleted, delete nothing'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -s q -l queue -d 'Only jobs of this queue (repeatable) [default: every queue of this bench]' -r
@@ -221,11 +249,11 @@ scheduled\t''
 canceled\t''"
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l method -d 'Only jobs whose method matches this glob, e.g. \'my_app.tasks.*\'' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l event -d 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe\'s `event`)' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l site -d 'Only jobs of this Frappe site' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l older-than -d 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l newer-than -d 'Only jobs newer than this, e.g. 30m' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l json -d 'One JSON object per queue'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
@@ -239,16 +267,19 @@ complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcom
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand doctor" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand doctor" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand doctor" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand doctor" -l json -d 'Print JSON'
 complete -c bench -n "__fish_bench_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand start" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand start" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand start" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand start" -l demo -d 'Also enqueue a few example jobs, to see jobs flow'
 complete -c bench -n "__fish_bench_using_subcommand start" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand start" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -f -a "supervisor" -d 'Write a supervisord configuration for the scheduler, workers and Redis'
@@ -258,6 +289,7 @@ complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subco
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l output -d 'Where to write the configuration [default: config/supervisor.conf next to the hooks file]' -r -F
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -s y -l yes -d 'Overwrite an existing file'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l skip-redis -d 'Leave out the redis-server program (Redis is managed elsewhere)'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -s h -l help -d 'Print help'
@@ -266,6 +298,7 @@ complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subco
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l output -d 'Folder to write the units to [default: config/systemd next to the hooks file]' -r -F
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -s y -l yes -d 'Overwrite existing unit files'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l skip-redis -d 'Leave out the redis-server service (Redis is managed elsewhere)'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -s h -l help -d 'Print help'
@@ -273,19 +306,76 @@ complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subco
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "supervisor" -d 'Write a supervisord configuration for the scheduler, workers and Redis'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "systemd" -d 'Write systemd units for the scheduler, workers and Redis'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l queue -d 'Only this queue' -r
+complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l event -d 'Only jobs of this event' -r
+complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand scheduler" -s f -l format -d 'Output format of `status`' -r -f -a "text\t''
+json\t''"
+complete -c bench -n "__fish_bench_using_subcommand scheduler" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand scheduler" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand scheduler" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand scheduler" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand scheduler" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l queue -d 'Queues, comma-separated, highest priority first' -r
+complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l num-workers -d 'Jobs run at once' -r
+complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l quiet -d 'Log warnings only'
+complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l burst -d 'Exit when the queues are empty'
+complete -c bench -n "__fish_bench_using_subcommand worker-pool" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand worker-pool" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand generate" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand generate" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand generate" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "worker" -d 'Run jobs from one or more queues'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time, or manage it'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "enqueue" -d 'Put a job on a queue'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "jobs" -d 'Inspect and manage jobs'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "doctor" -d 'Check workers, scheduler and queues; exit 1 when something needs attention'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "start" -d 'Run Redis (if needed), the scheduler and workers in the foreground, for development'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "setup" -d 'Generate process-manager configuration'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
-complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "worker" -d 'Run jobs from one or more queues'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "schedule" -d 'Run the scheduler that enqueues scheduler_events on time, or manage it'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "enqueue" -d 'Put a job on a queue'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "jobs" -d 'Inspect and manage jobs'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "doctor" -d 'Check workers, scheduler and queues; exit 1 when something needs attention'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "start" -d 'Run Redis (if needed), the scheduler and workers in the foreground, for development'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "setup" -d 'Generate process-manager configuration'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "show-pending-jobs" -d 'Frappe: list queued jobs per queue as `method kwargs`'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "purge-jobs" -d 'Frappe: delete queued jobs, of one queue or event; prints `Purged N jobs`'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "trigger-scheduler-event" -d 'Frappe: enqueue a scheduled method now (same as `schedule trigger`)'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "enable-scheduler" -d 'Frappe: let schedulers enqueue events again (same as `schedule resume`)'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "disable-scheduler" -d 'Frappe: stop schedulers from enqueuing events (same as `schedule pause`)'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "scheduler" -d 'Frappe: enable, disable, pause, resume or show the scheduler'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "ready-for-migration" -d 'Frappe: exit 1 while jobs are queued or running, 0 when migrating is safe'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "worker-pool" -d 'Frappe: run N jobs at once in one process (same as `worker --num-workers N`)'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
+complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "list" -d 'List scheduled methods with their event, queue, last run and next run'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "status" -d 'Say whether scheduling is active or paused, and which scheduler leads'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "pause" -d 'Pause every scheduler sharing this Redis (delayed jobs wait too)'

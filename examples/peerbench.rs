@@ -146,6 +146,7 @@ async fn stamp_worker() {
         concurrency: 1,
         name: format!("peer-{}", std::process::id()),
         quiet: true,
+        log_file: None,
     };
     bench::worker::run(Arc::new(cfg), store, opts, handlers, shutdown)
         .await

@@ -76,11 +76,39 @@ pub struct EnqueueArgs {
     #[arg(long = "in", value_name = "DELAY")]
     pub r#in: Option<String>,
 
+    /// Run the job here and now, through the runner a worker would use, without
+    /// Redis; print its result (exit 0) or its traceback (exit 1)
+    #[arg(long, conflicts_with_all = ["from_file", "at", "in", "job_id", "deduplicate"])]
+    pub now: bool,
+
+    /// Event name stored with the job (Frappe's `event`; `purge-jobs --event` matches it)
+    #[arg(long, value_name = "NAME")]
+    pub event: Option<String>,
+
+    /// Display name shown by `jobs list` and `jobs show` (Frappe's `job_name`)
+    #[arg(long, value_name = "NAME")]
+    pub job_name: Option<String>,
+
     /// Enqueue many jobs from JSON lines (`-` for stdin), one object per line with
     /// `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`,
     /// `result_ttl`, `failure_ttl`, `description`; flags give the defaults
     #[arg(long, value_name = "FILE", conflicts_with_all = ["method", "job_id", "kwargs", "args"])]
     pub from_file: Option<PathBuf>,
+}
+
+impl EnqueueArgs {
+    /// `meta` of the job: bench keeps `event` and `job_name` there, where Python RQ
+    /// (`job.meta`) and `jobs list --event` find them.
+    fn meta(&self) -> Map<String, Json> {
+        let mut m = Map::new();
+        if let Some(e) = &self.event {
+            m.insert("event".into(), e.clone().into());
+        }
+        if let Some(n) = &self.job_name {
+            m.insert("job_name".into(), n.clone().into());
+        }
+        m
+    }
 }
 
 /// One line of `--from-file`.
@@ -109,7 +137,12 @@ pub async fn run(cfg: &Config, store: &Store, args: &EnqueueArgs) -> Result<()> 
     }
 }
 
-async fn single(cfg: &Config, store: &Store, a: &EnqueueArgs) -> Result<()> {
+/// Checks the flags of a single `bench enqueue` and builds its job, without Redis
+/// (also what `--now` runs).
+///
+/// # Errors
+/// A usage error naming the bad flag.
+pub fn prepare(cfg: &Config, a: &EnqueueArgs) -> Result<NewJob> {
     let method = a
         .method
         .clone()
@@ -158,7 +191,7 @@ async fn single(cfg: &Config, store: &Store, a: &EnqueueArgs) -> Result<()> {
             }
         },
     };
-    let job = build(
+    build(
         cfg,
         a,
         &method,
@@ -170,7 +203,11 @@ async fn single(cfg: &Config, store: &Store, a: &EnqueueArgs) -> Result<()> {
         a.at_front,
         a.description.clone(),
     )
-    .map_err(anyhow::Error::new)?;
+    .map_err(anyhow::Error::new)
+}
+
+async fn single(cfg: &Config, store: &Store, a: &EnqueueArgs) -> Result<()> {
+    let job = prepare(cfg, a)?;
     let run_at = run_at(cfg, a)?;
     let outcome = store
         .enqueue(
@@ -272,7 +309,7 @@ fn build(
         ttl: None,
         description,
         at_front,
-        meta: Map::new(),
+        meta: defaults.meta(),
     })
 }
 

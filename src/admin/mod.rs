@@ -3,6 +3,7 @@
 
 pub mod change;
 pub mod doctor;
+pub mod frappe;
 pub mod list;
 pub mod select;
 pub mod show;

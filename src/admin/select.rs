@@ -33,8 +33,8 @@ pub struct Filters {
     #[arg(long, value_name = "EVENT")]
     pub event: Option<String>,
 
-    /// Only jobs of this Frappe site
-    #[arg(long, value_name = "SITE")]
+    /// Only jobs of this Frappe site: the global `--site`, set by the command line
+    #[arg(skip)]
     pub site: Option<String>,
 
     /// Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)

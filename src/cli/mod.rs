@@ -3,9 +3,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+
+pub mod frappe;
 
 use crate::admin;
 use crate::config::Config;
@@ -41,6 +44,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "BENCH_REDIS_URL", value_name = "URL")]
     pub redis_url: Option<String>,
 
+    /// Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)
+    #[arg(long, global = true, env = "BENCH_SITE", value_name = "SITE")]
+    pub site: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -63,6 +70,38 @@ pub enum Command {
     /// Generate process-manager configuration
     #[command(subcommand)]
     Setup(SetupCommand),
+    /// Frappe: list queued jobs per queue as `method kwargs`
+    ShowPendingJobs,
+    /// Frappe: delete queued jobs, of one queue or event; prints `Purged N jobs`
+    PurgeJobs {
+        /// Only this queue
+        #[arg(long, value_name = "QUEUE")]
+        queue: Option<String>,
+        /// Only jobs of this event
+        #[arg(long, value_name = "EVENT")]
+        event: Option<String>,
+    },
+    /// Frappe: enqueue a scheduled method now (same as `schedule trigger`)
+    TriggerSchedulerEvent {
+        /// Dotted path of a method under [scheduler_events]
+        method: String,
+    },
+    /// Frappe: let schedulers enqueue events again (same as `schedule resume`)
+    EnableScheduler,
+    /// Frappe: stop schedulers from enqueuing events (same as `schedule pause`)
+    DisableScheduler,
+    /// Frappe: enable, disable, pause, resume or show the scheduler
+    Scheduler {
+        #[arg(value_enum)]
+        action: frappe::SchedulerAction,
+        /// Output format of `status`
+        #[arg(long, short, value_enum, default_value_t = frappe::Format::Text)]
+        format: frappe::Format,
+    },
+    /// Frappe: exit 1 while jobs are queued or running, 0 when migrating is safe
+    ReadyForMigration,
+    /// Frappe: run N jobs at once in one process (same as `worker --num-workers N`)
+    WorkerPool(frappe::WorkerPoolArgs),
     /// Print shell completions or man pages (for packagers)
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -110,74 +149,117 @@ fn run(cli: Cli) -> Result<()> {
     let explicit =
         std::env::var_os("BENCH_CONFIG").is_some() || cli.config != Path::new("hooks.toml");
     let cfg = Config::load(&cli.config, explicit, cli.redis_url.as_deref())?;
+    if let Command::Schedule(a) = &cli.command
+        && let Some(cmd) = &a.command
+        && let Some(done) = crate::scheduler::control::run_offline(&cfg, cmd)
+    {
+        return done;
+    }
+    // The global --site narrows every job selection.
+    let site = cli.site.clone();
+    let sited = |f: &admin::select::Filters| admin::select::Filters {
+        site: site.clone(),
+        ..f.clone()
+    };
     match &cli.command {
-        Command::Worker(a) => {
-            let opts = crate::worker::Options::resolve(&cfg, a)?;
-            heavy(async {
-                let store = open(&cfg).await?;
-                let shutdown = crate::worker::Shutdown::new();
-                shutdown.on_signals()?;
-                crate::worker::run(
-                    std::sync::Arc::new(cfg.clone()),
-                    store,
-                    opts,
-                    crate::worker::runner::Handlers::builtin(),
-                    shutdown,
-                )
-                .await?;
-                Ok(())
-            })
-        }
-        Command::Schedule(a) => match &a.command {
-            Some(cmd) => match crate::scheduler::control::run_offline(&cfg, cmd) {
-                Some(done) => done,
-                None => light(async {
-                    crate::scheduler::control::run(&cfg, &open(&cfg).await?, cmd).await
-                }),
-            },
-            None => heavy(async {
-                let store = open(&cfg).await?;
-                let shutdown = crate::service::Shutdown::new();
-                shutdown.on_signals()?;
-                crate::scheduler::run(
-                    std::sync::Arc::new(cfg.clone()),
-                    store,
-                    a.quiet,
-                    shutdown.warm.clone(),
-                )
-                .await
-            }),
-        },
+        Command::Generate(_) => unreachable!("handled above"),
+        Command::Worker(a) => run_worker(&cfg, a),
+        Command::WorkerPool(a) => run_worker(&cfg, &a.as_worker()),
+        Command::Schedule(a) if a.command.is_none() => heavy(async {
+            let store = open(&cfg).await?;
+            let shutdown = crate::service::Shutdown::new();
+            shutdown.on_signals()?;
+            let log = crate::service::Log::to(a.log_file.as_deref(), a.quiet)?;
+            log.reopen_on_sighup()?;
+            crate::scheduler::run(Arc::new(cfg.clone()), store, log, shutdown.warm.clone()).await
+        }),
         Command::Setup(SetupCommand::Supervisor(a)) => crate::setup::supervisor::run(&cfg, a),
         Command::Setup(SetupCommand::Systemd(a)) => crate::setup::systemd::run(&cfg, a),
         Command::Start(a) => heavy(crate::setup::start::run(&cfg, a)),
-        Command::Jobs(JobsCommand::Retry(a)) => {
-            light(async { admin::change::retry(&cfg, &open(&cfg).await?, a).await })
-        }
-        Command::Jobs(JobsCommand::Purge(a)) => {
-            light(async { admin::change::purge(&cfg, &open(&cfg).await?, a).await })
-        }
-        Command::Jobs(JobsCommand::Cancel(a)) => {
-            light(async { admin::change::cancel(&open(&cfg).await?, a).await })
-        }
-        Command::Jobs(JobsCommand::Stop(a)) => {
-            light(async { admin::change::stop(&open(&cfg).await?, a).await })
-        }
-        Command::Jobs(JobsCommand::Stats(a)) => {
-            light(async { admin::list::stats(&cfg, &open(&cfg).await?, a).await })
-        }
-        Command::Doctor(a) => {
-            light(async { admin::doctor::run(&cfg, &open(&cfg).await?, a).await })
-        }
-        Command::Enqueue(a) => light(async { enqueue::run(&cfg, &open(&cfg).await?, a).await }),
-        Command::Jobs(JobsCommand::List(a)) => {
-            light(async { admin::list::run(&cfg, &open(&cfg).await?, a).await })
-        }
-        Command::Jobs(JobsCommand::Show(a)) => {
-            light(async { admin::show::run(&cfg, &open(&cfg).await?, a).await })
-        }
-        Command::Generate(_) => unreachable!("handled above"),
+        Command::Enqueue(a) if a.now => light(frappe::enqueue_now(&cfg, a)),
+        cmd => light(async {
+            let store = open(&cfg).await?;
+            match cmd {
+                Command::Schedule(a) => {
+                    crate::scheduler::control::run(
+                        &cfg,
+                        &store,
+                        a.command.as_ref().expect("a subcommand"),
+                    )
+                    .await
+                }
+                Command::Enqueue(a) => enqueue::run(&cfg, &store, a).await,
+                Command::Jobs(JobsCommand::List(a)) => {
+                    admin::list::run(
+                        &cfg,
+                        &store,
+                        &admin::list::ListArgs {
+                            filters: sited(&a.filters),
+                            ..a.clone()
+                        },
+                    )
+                    .await
+                }
+                Command::Jobs(JobsCommand::Stats(a)) => {
+                    admin::list::stats(
+                        &cfg,
+                        &store,
+                        &admin::list::StatsArgs {
+                            filters: sited(&a.filters),
+                            ..a.clone()
+                        },
+                    )
+                    .await
+                }
+                Command::Jobs(JobsCommand::Retry(a)) => {
+                    admin::change::retry(
+                        &cfg,
+                        &store,
+                        &admin::change::RetryArgs {
+                            filters: sited(&a.filters),
+                            ..a.clone()
+                        },
+                    )
+                    .await
+                }
+                Command::Jobs(JobsCommand::Purge(a)) => {
+                    admin::change::purge(
+                        &cfg,
+                        &store,
+                        &admin::change::PurgeArgs {
+                            filters: sited(&a.filters),
+                            ..a.clone()
+                        },
+                    )
+                    .await
+                }
+                Command::Jobs(JobsCommand::Show(a)) => admin::show::run(&cfg, &store, a).await,
+                Command::Jobs(JobsCommand::Cancel(a)) => admin::change::cancel(&store, a).await,
+                Command::Jobs(JobsCommand::Stop(a)) => admin::change::stop(&store, a).await,
+                Command::Doctor(a) => admin::doctor::run(&cfg, &store, a).await,
+                frappe_alias => frappe::run(&cfg, &store, frappe_alias, site.as_deref()).await,
+            }
+        }),
     }
+}
+
+/// `bench worker` (and `worker-pool`): a multi-threaded runtime, signals, the built-ins.
+fn run_worker(cfg: &Config, a: &crate::worker::WorkerArgs) -> Result<()> {
+    let opts = crate::worker::Options::resolve(cfg, a)?;
+    heavy(async {
+        let store = open(cfg).await?;
+        let shutdown = crate::worker::Shutdown::new();
+        shutdown.on_signals()?;
+        crate::worker::run(
+            Arc::new(cfg.clone()),
+            store,
+            opts,
+            crate::worker::runner::Handlers::builtin(),
+            shutdown,
+        )
+        .await?;
+        Ok(())
+    })
 }
 
 /// Long-running services (worker, scheduler) use a thread pool, so a slow job

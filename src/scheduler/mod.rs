@@ -44,6 +44,10 @@ pub struct ScheduleArgs {
     /// Log warnings only (not each enqueued event)
     #[arg(long)]
     pub quiet: bool,
+
+    /// Write progress to this file and warnings to its .error sibling (Frappe: logs/schedule.log); SIGHUP reopens them
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<std::path::PathBuf>,
 }
 
 /// The job one scheduled method enqueues: the method itself, on its event's queue,
@@ -88,13 +92,7 @@ fn shown(t: DateTime<Utc>, cfg: &Config) -> String {
 ///
 /// # Errors
 /// Only when the schedule cannot even start (Redis unreachable at start).
-pub async fn run(
-    cfg: Arc<Config>,
-    store: Store,
-    quiet: bool,
-    stop: CancellationToken,
-) -> Result<()> {
-    let log = Log { quiet };
+pub async fn run(cfg: Arc<Config>, store: Store, log: Log, stop: CancellationToken) -> Result<()> {
     let me = scheduler_name();
     let events = plan::scheduled(&cfg);
     let tz = cfg.scheduler.timezone;

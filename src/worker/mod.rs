@@ -81,6 +81,10 @@ pub struct WorkerArgs {
     /// Log warnings and errors only
     #[arg(long)]
     pub quiet: bool,
+
+    /// Write progress to this file and warnings to its .error sibling (Frappe: logs/worker.log); SIGHUP reopens them
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<std::path::PathBuf>,
 }
 
 /// Resolved worker options.
@@ -93,6 +97,8 @@ pub struct Options {
     pub concurrency: usize,
     pub name: String,
     pub quiet: bool,
+    /// Progress to this file and warnings to its `.error` sibling, instead of stdio.
+    pub log_file: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -142,6 +148,7 @@ impl Options {
             concurrency: args.num_workers as usize,
             name,
             quiet: args.quiet,
+            log_file: args.log_file.clone(),
         })
     }
 }
@@ -230,7 +237,8 @@ pub async fn run(
     handlers: Handlers,
     shutdown: Shutdown,
 ) -> Result<Summary> {
-    let log = Log { quiet: opts.quiet };
+    let log = Log::to(opts.log_file.as_deref(), opts.quiet)?;
+    log.reopen_on_sighup()?;
     let info = WorkerInfo {
         name: opts.name.clone(),
         queues: opts.queues.clone(),
@@ -520,4 +528,33 @@ fn job_spec(cfg: &Config, job: &Claimed) -> Result<JobSpec, String> {
         queue: short_queue(cfg, &job.queue),
         timeout: timeout.map(|t| Duration::from_secs(t as u64)),
     })
+}
+
+/// Runs one job in this process through the runners a worker uses, touching no Redis:
+/// `bench enqueue --now`, Frappe's `enqueue(now=True)`.
+///
+/// # Errors
+/// Only when the call cannot be encoded for the Python runner.
+pub async fn run_now(
+    cfg: Arc<Config>,
+    job: &crate::store::NewJob,
+    handlers: Handlers,
+) -> Result<RunResult> {
+    let data =
+        crate::store::payload::encode_call(&job.func, &job.args, &job.kwargs, cfg.serializer)?;
+    let spec = JobSpec {
+        id: job.id.clone(),
+        method: job.func.clone(),
+        args: job.args.clone(),
+        kwargs: job.kwargs.clone(),
+        data,
+        queue: short_queue(&cfg, &job.queue),
+        timeout: job
+            .timeout
+            .filter(|t| *t > 0)
+            .map(|t| Duration::from_secs(t as u64)),
+    };
+    Ok(Runners::new(cfg, handlers)
+        .run(&spec, &Stopper::default())
+        .await)
 }

@@ -10,6 +10,8 @@ mod harness;
 mod cli;
 /// `bench enqueue`: single, bulk, deduplication, atomicity.
 mod enqueue;
+/// Frappe's command names, flags, output and job shape.
+mod frappe;
 /// Generated completions and man pages are up to date.
 mod generated;
 /// Interoperability with Python RQ 2.12 in both directions.

@@ -619,6 +619,7 @@ fn a_rust_program_can_register_its_own_handlers() {
             concurrency: 2,
             name: "lib".into(),
             quiet: true,
+            log_file: None,
         };
         bench::worker::run(
             std::sync::Arc::new(cfg),

@@ -1,0 +1,106 @@
+//! Frappe's own background-job commands, with Frappe's output, over bench's data:
+//! `show-pending-jobs`, `purge-jobs`, `ready-for-migration`.
+
+use anyhow::Result;
+
+use super::change::{PurgeArgs, purge};
+use super::select::{Filters, Pager, Selection, Walk};
+use super::short_queue;
+use super::view::JobView;
+use crate::config::Config;
+use crate::error::Reported;
+use crate::output;
+use crate::store::payload::py_repr;
+use crate::store::{JobStatus, Store};
+
+/// `show-pending-jobs`: queued jobs per queue, as `{method} {kwargs}` lines.
+pub async fn show_pending_jobs(cfg: &Config, store: &Store, site: Option<&str>) -> Result<()> {
+    let filters = Filters {
+        site: site.map(str::to_owned),
+        ..Filters::default()
+    };
+    let sel = Selection::new(cfg, store, &filters, &[JobStatus::Queued]).await?;
+    output::line("-----Pending Jobs-----")?;
+    for q in &sel.queues {
+        let mut one = sel.clone();
+        one.queues = vec![q.clone()];
+        let mut lines = Vec::new();
+        let mut pager = Pager::new(store, &one, Walk::Read, true);
+        while let Some(page) = pager.next().await? {
+            for (_, h) in page.jobs.iter() {
+                if let Some(h) = h {
+                    let v = JobView::new(h, Some("queued"));
+                    lines.push(format!(
+                        "{} {}",
+                        v.method_shown(),
+                        py_repr(&serde_json::Value::Object(v.kwargs))
+                    ));
+                }
+            }
+        }
+        if !lines.is_empty() {
+            output::line(format!("-----Queue :{}-----", short_queue(cfg, q)))?;
+            for l in lines {
+                output::line(l)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `purge-jobs [--queue] [--event]`: deletes queued jobs, prints `Purged N jobs`.
+pub async fn purge_jobs(
+    cfg: &Config,
+    store: &Store,
+    queue: Option<&str>,
+    event: Option<&str>,
+    site: Option<&str>,
+) -> Result<()> {
+    let filters = Filters {
+        queue: queue.map(|q| vec![q.to_owned()]).unwrap_or_default(),
+        event: event.map(str::to_owned),
+        site: site.map(str::to_owned),
+        ..Filters::default()
+    };
+    purge(
+        cfg,
+        store,
+        &PurgeArgs {
+            filters,
+            yes: true,
+            dry_run: false,
+        },
+    )
+    .await
+}
+
+/// `ready-for-migration`: exit 1 while any job is queued or started.
+pub async fn ready_for_migration(cfg: &Config, store: &Store, site: Option<&str>) -> Result<()> {
+    let filters = Filters {
+        site: site.map(str::to_owned),
+        ..Filters::default()
+    };
+    let sel = Selection::new(
+        cfg,
+        store,
+        &filters,
+        &[JobStatus::Queued, JobStatus::Started],
+    )
+    .await?;
+    let pending = Pager::new(store, &sel, Walk::Read, false)
+        .next()
+        .await?
+        .is_some();
+    let who = site.map(str::to_owned).unwrap_or_else(|| cfg.bench_name());
+    if pending {
+        output::line(format!(
+            "NOT READY for migration: site {who} has pending background jobs"
+        ))?;
+        Err(Reported.into())
+    } else {
+        output::line(format!(
+            "READY for migration: site {who} does not have any background jobs"
+        ))?;
+        Ok(())
+    }
+}
