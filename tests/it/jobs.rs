@@ -22,20 +22,6 @@ fn ids(jobs: &[Json]) -> Vec<&str> {
     jobs.iter().map(|j| j["id"].as_str().unwrap()).collect()
 }
 
-fn enqueue(env: &Env, args: &[&str]) -> String {
-    env.bench()
-        .arg_str("enqueue")
-        .args(args)
-        .ok()
-        .stdout()
-        .trim()
-        .to_owned()
-}
-
-fn status(env: &Env, id: &str) -> Option<String> {
-    env.conn().hget(format!("rq:job:{id}"), "status").unwrap()
-}
-
 /// Fails `id` by hand as a worker would: status, registry, a result with a traceback.
 fn fail(env: &Env, id: &str, queue: &str, ended: &str) {
     let mut c = env.conn();
@@ -58,12 +44,9 @@ fn fail(env: &Env, id: &str, queue: &str, ended: &str) {
 fn filters_combine_and_counts_stay_honest() {
     let env = Env::with_hooks("[scheduler_events]\nhourly = [\"app.tasks.sync\"]\n");
     for i in 0..5 {
-        enqueue(&env, &["app.tasks.mail", "--job-id", &format!("mail{i}")]);
+        env.enqueue(&["app.tasks.mail", "--job-id", &format!("mail{i}")]);
     }
-    enqueue(
-        &env,
-        &["app.reports.build", "--job-id", "rep", "--queue", "long"],
-    );
+    env.enqueue(&["app.reports.build", "--job-id", "rep", "--queue", "long"]);
     let sched = env
         .bench()
         .args(["schedule", "trigger", "app.tasks.sync"])
@@ -214,7 +197,7 @@ fn undecodable_and_missing_jobs_are_shown_not_fatal() {
 #[test]
 fn show_reports_unknown_ids_with_exit_1() {
     let env = Env::new();
-    enqueue(&env, &["tasks.noop", "--job-id", "here"]);
+    env.enqueue(&["tasks.noop", "--job-id", "here"]);
     let out = env
         .bench()
         .args(["jobs", "show", "here", "nothere"])
@@ -251,8 +234,8 @@ fn retry_requeues_like_rq_and_python_rq_runs_the_job() {
         py_dir().to_str().unwrap(),
         "default",
     ]);
-    assert_eq!(status(&env, "flaky").as_deref(), Some("failed"));
-    enqueue(&env, &["tasks.noop", "--job-id", "waiting"]);
+    assert_eq!(env.status("flaky"), "failed");
+    env.enqueue(&["tasks.noop", "--job-id", "waiting"]);
 
     let out = env
         .bench()
@@ -305,16 +288,13 @@ fn retry_requeues_like_rq_and_python_rq_runs_the_job() {
 fn retry_all_and_purge_follow_their_filters() {
     let env = Env::new();
     for i in 0..6 {
-        enqueue(
-            &env,
-            &[
-                if i % 2 == 0 { "app.a.run" } else { "app.b.run" },
-                "--job-id",
-                &format!("f{i}"),
-            ],
-        );
+        env.enqueue(&[
+            if i % 2 == 0 { "app.a.run" } else { "app.b.run" },
+            "--job-id",
+            &format!("f{i}"),
+        ]);
     }
-    enqueue(&env, &["app.a.run", "--job-id", "q0"]);
+    env.enqueue(&["app.a.run", "--job-id", "q0"]);
     for i in 0..6 {
         fail(
             &env,
@@ -445,19 +425,16 @@ fn an_interrupted_purge_leaves_every_job_whole_or_gone() {
 #[test]
 fn cancel_and_stop() {
     let env = Env::new();
-    let waiting = enqueue(&env, &["bench.noop"]);
-    let running = enqueue(
-        &env,
-        &[
-            "bench.sleep",
-            "--kwargs",
-            r#"{"seconds": 30}"#,
-            "--queue",
-            "long",
-        ],
-    );
+    let waiting = env.enqueue(&["bench.noop"]);
+    let running = env.enqueue(&[
+        "bench.sleep",
+        "--kwargs",
+        r#"{"seconds": 30}"#,
+        "--queue",
+        "long",
+    ]);
     env.bench().args(["jobs", "cancel", &waiting]).ok();
-    assert_eq!(status(&env, &waiting).as_deref(), Some("canceled"));
+    assert_eq!(env.status(&waiting), "canceled");
     assert!(
         env.conn()
             .zscore::<_, _, Option<f64>>("rq:canceled:default", &waiting)
@@ -476,14 +453,10 @@ fn cancel_and_stop() {
         .bench()
         .args(["worker", "--queue", "long"])
         .spawn(env.dir.path(), "w");
-    wait_for(10.0, "job start", || {
-        status(&env, &running).as_deref() == Some("started")
-    });
+    wait_for(10.0, "job start", || env.status(&running) == "started");
     let out = env.bench().args(["jobs", "stop", &running]).ok().stdout();
     assert!(out.contains("Asked worker"), "{out}");
-    wait_for(10.0, "job stopped", || {
-        status(&env, &running).as_deref() == Some("stopped")
-    });
+    wait_for(10.0, "job stopped", || env.status(&running) == "stopped");
     let err = env
         .bench()
         .args(["jobs", "stop", &running])
@@ -503,7 +476,7 @@ fn doctor_exits_1_when_something_needs_attention() {
         out.contains("Workers online: 0") && out.contains("No problems found."),
         "{out}"
     );
-    enqueue(&env, &["bench.noop", "--queue", "long"]);
+    env.enqueue(&["bench.noop", "--queue", "long"]);
     let out = env.bench().args(["doctor"]).run().code(1).stdout();
     assert!(
         out.contains("queue long has 1 queued job(s) and no worker listening"),

@@ -17,10 +17,6 @@ fn history(env: &Env, method: &str) -> Vec<Json> {
         .collect()
 }
 
-fn status(env: &Env, id: &str) -> Option<String> {
-    env.conn().hget(format!("rq:job:{id}"), "status").unwrap()
-}
-
 fn job_id(method: &str) -> String {
     bench::scheduler::plan::job_id(method)
 }
@@ -128,7 +124,7 @@ fn one_catch_up_run_after_downtime_and_a_skip_while_the_last_run_is_queued() {
             slot > five_hours_ago && slot < five_hours_ago + 3601.0,
             "the first missed slot"
         );
-        assert_eq!(status(&env, &job_id(m)).as_deref(), Some("queued"));
+        assert_eq!(env.status(&job_id(m)), "queued");
     }
     let meta = env
         .bench()
@@ -301,7 +297,7 @@ fn delayed_jobs_move_to_their_queue_when_due() {
         .stdout()
         .trim()
         .to_owned();
-    assert_eq!(status(&env, &soon).as_deref(), Some("scheduled"));
+    assert_eq!(env.status(&soon), "scheduled");
     assert!(
         env.conn()
             .zscore::<_, _, Option<f64>>("rq:scheduled:long", &later)
@@ -309,16 +305,14 @@ fn delayed_jobs_move_to_their_queue_when_due() {
             .is_some()
     );
     let mut s = env.bench().args(["schedule"]).spawn(env.dir.path(), "s");
-    wait_for(10.0, "the due job queued", || {
-        status(&env, &soon).as_deref() == Some("queued")
-    });
+    wait_for(10.0, "the due job queued", || env.status(&soon) == "queued");
     assert_eq!(
         env.conn()
             .lrange::<_, Vec<String>>("rq:queue:default", 0, -1)
             .unwrap(),
         std::slice::from_ref(&soon)
     );
-    assert_eq!(status(&env, &later).as_deref(), Some("scheduled"));
+    assert_eq!(env.status(&later), "scheduled");
     // Python RQ's scheduler lock for the queue is held, so an rq --with-scheduler worker stays off it.
     let lock: Option<String> = env.conn().get("rq:scheduler-lock:default").unwrap();
     assert!(lock.is_some());

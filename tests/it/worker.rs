@@ -14,23 +14,6 @@ fn job(env: &Env, id: &str) -> HashMap<String, String> {
         .collect()
 }
 
-fn status(env: &Env, id: &str) -> String {
-    env.conn()
-        .hget::<_, _, Option<String>>(format!("rq:job:{id}"), "status")
-        .unwrap()
-        .unwrap_or_default()
-}
-
-fn enqueue(env: &Env, args: &[&str]) -> String {
-    env.bench()
-        .arg_str("enqueue")
-        .args(args)
-        .ok()
-        .stdout()
-        .trim()
-        .to_owned()
-}
-
 fn rq_job(env: &Env, id: &str) -> Json {
     let url = env.redis.url();
     serde_json::from_slice(&python::script("rq_tool.py", &["job", &url, id]).stdout).unwrap()
@@ -47,27 +30,21 @@ fn python_hooks(extra: &str) -> String {
 #[test]
 fn burst_runs_builtins_and_records_them_as_rq_does() {
     let env = Env::new();
-    let ok = enqueue(
-        &env,
-        &[
-            "bench.echo",
-            "--kwargs",
-            r#"{"x": [1, 2]}"#,
-            "--result-ttl",
-            "77",
-        ],
-    );
-    let bad = enqueue(
-        &env,
-        &[
-            "bench.fail",
-            "--kwargs",
-            r#"{"message": "kaput"}"#,
-            "--failure-ttl",
-            "88",
-        ],
-    );
-    let none = enqueue(&env, &["tasks.unknown"]);
+    let ok = env.enqueue(&[
+        "bench.echo",
+        "--kwargs",
+        r#"{"x": [1, 2]}"#,
+        "--result-ttl",
+        "77",
+    ]);
+    let bad = env.enqueue(&[
+        "bench.fail",
+        "--kwargs",
+        r#"{"message": "kaput"}"#,
+        "--failure-ttl",
+        "88",
+    ]);
+    let none = env.enqueue(&["tasks.unknown"]);
     let out = env.bench().args(["worker", "--burst", "--name", "w1"]).ok();
     let log = out.stdout();
     assert!(
@@ -110,8 +87,8 @@ fn burst_runs_builtins_and_records_them_as_rq_does() {
         (80..=88).contains(&ttl),
         "an explicit failure_ttl also expires the results: {ttl}"
     );
-    assert_eq!(status(&env, &bad), "failed");
-    assert_eq!(status(&env, &none), "failed");
+    assert_eq!(env.status(&bad), "failed");
+    assert_eq!(env.status(&none), "failed");
 
     // The worker is gone from the registries, with its counters left for a minute.
     let w: HashMap<String, String> = c.hgetall("rq:worker:w1").unwrap();
@@ -225,12 +202,9 @@ command = ["sh", "-c", "echo partial; echo 'it went wrong' >&2; exit 3"]
 command = ["/nonexistent/program"]
 "#;
     let env = Env::with_hooks(hooks);
-    let ok = enqueue(
-        &env,
-        &["app.report", "--kwargs", r#"{"n": 1}"#, "--queue", "short"],
-    );
-    let bad = enqueue(&env, &["app.broken"]);
-    let missing = enqueue(&env, &["app.missing"]);
+    let ok = env.enqueue(&["app.report", "--kwargs", r#"{"n": 1}"#, "--queue", "short"]);
+    let bad = env.enqueue(&["app.broken"]);
+    let missing = env.enqueue(&["app.missing"]);
     env.bench().args(["worker", "--burst"]).ok();
     assert_eq!(
         rq_job(&env, &ok)["return_value"],
@@ -256,14 +230,14 @@ fn a_timeout_kills_the_job_and_everything_it_started() {
     let env = Env::with_hooks(
         "[methods.\"app.hang\"]\ncommand = [\"sh\", \"-c\", \"sleep 61.25 & sleep 61.25 & wait\"]\n[worker]\nkill_grace = 1\n",
     );
-    let id = enqueue(&env, &["app.hang", "--timeout", "1"]);
+    let id = env.enqueue(&["app.hang", "--timeout", "1"]);
     let t0 = std::time::Instant::now();
     env.bench().args(["worker", "--burst"]).ok();
     assert!(
         t0.elapsed().as_secs_f64() < 10.0,
         "the timeout cut the job short"
     );
-    assert_eq!(status(&env, &id), "failed");
+    assert_eq!(env.status(&id), "failed");
     let tb = rq_job(&env, &id)["exc_string"].as_str().unwrap().to_owned();
     assert!(
         tb.contains("JobTimeoutException: Task exceeded maximum timeout value (1 seconds)"),
@@ -318,16 +292,16 @@ fn malformed_jobs_are_set_aside_and_the_next_job_runs() {
         let _: () = c.rpush("rq:queue:default", id).unwrap();
     }
     let _: () = c.rpush("rq:queue:default", "no-hash").unwrap();
-    let good = enqueue(&env, &["bench.noop"]);
+    let good = env.enqueue(&["bench.noop"]);
     let out = env.bench().args(["worker", "--burst"]).ok();
-    assert_eq!(status(&env, &good), "finished");
+    assert_eq!(env.status(&good), "finished");
     for (id, reason) in [
         ("weird-status", "unknown job status `weird`"),
         ("bad-timeout", "field `timeout` is `1m`"),
         ("bad-created", "field `created_at`"),
         ("garbage-data", "field `data` cannot be decoded"),
     ] {
-        assert_eq!(status(&env, id), "failed", "{id}");
+        assert_eq!(env.status(id), "failed", "{id}");
         let show: Json = serde_json::from_str(
             &env.bench()
                 .args(["jobs", "show", "--json", id])
@@ -351,8 +325,8 @@ fn malformed_jobs_are_set_aside_and_the_next_job_runs() {
 #[test]
 fn priority_order_and_rq_retry_are_honoured() {
     let env = Env::new();
-    let low = enqueue(&env, &["bench.noop", "--queue", "long"]);
-    let high = enqueue(&env, &["bench.noop", "--queue", "short"]);
+    let low = env.enqueue(&["bench.noop", "--queue", "long"]);
+    let high = env.enqueue(&["bench.noop", "--queue", "short"]);
     let log = env
         .bench()
         .args(["worker", "--burst", "--queue", "short,long"])
@@ -364,7 +338,7 @@ fn priority_order_and_rq_retry_are_honoured() {
     );
 
     // A job written with RQ's Retry(max=2, interval=0) fields fails three times in all.
-    let id = enqueue(&env, &["bench.fail"]);
+    let id = env.enqueue(&["bench.fail"]);
     let _: () = env
         .conn()
         .hset_multiple(
@@ -382,25 +356,25 @@ fn priority_order_and_rq_retry_are_honoured() {
         log.contains("1 retries left") && log.contains("0 retries left"),
         "{log}"
     );
-    assert_eq!(status(&env, &id), "failed");
+    assert_eq!(env.status(&id), "failed");
     assert_eq!(job(&env, &id)["retries_left"], "0");
 }
 
 #[test]
 fn warm_shutdown_lets_the_running_job_finish() {
     let env = Env::new();
-    let id = enqueue(&env, &["bench.sleep", "--kwargs", r#"{"seconds": 1.5}"#]);
-    let next = enqueue(&env, &["bench.noop"]);
+    let id = env.enqueue(&["bench.sleep", "--kwargs", r#"{"seconds": 1.5}"#]);
+    let next = env.enqueue(&["bench.noop"]);
     let mut w = env
         .bench()
         .args(["worker", "--name", "warm"])
         .spawn(env.dir.path(), "warm");
-    wait_for(10.0, "job start", || status(&env, &id) == "started");
+    wait_for(10.0, "job start", || env.status(&id) == "started");
     signal(&w, Signal::SIGTERM);
     assert_eq!(wait_exit(&mut w, 15.0), Some(0));
-    assert_eq!(status(&env, &id), "finished");
+    assert_eq!(env.status(&id), "finished");
     assert_eq!(
-        status(&env, &next),
+        env.status(&next),
         "queued",
         "no new job after the first signal"
     );
@@ -425,21 +399,21 @@ fn cold_shutdown_kills_the_job_and_puts_it_back_first() {
     let env = Env::with_hooks(
         "[methods.\"app.long\"]\ncommand = [\"sh\", \"-c\", \"sleep 62.5 & wait\"]\n",
     );
-    let id = enqueue(&env, &["app.long"]);
-    let other = enqueue(&env, &["bench.noop"]);
+    let id = env.enqueue(&["app.long"]);
+    let other = env.enqueue(&["bench.noop"]);
     let mut w = env.bench().args(["worker"]).spawn(env.dir.path(), "cold");
-    wait_for(10.0, "job start", || status(&env, &id) == "started");
+    wait_for(10.0, "job start", || env.status(&id) == "started");
     wait_for(5.0, "the job's process", || process_running("sleep 62.5"));
     signal(&w, Signal::SIGTERM);
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(
-        status(&env, &id),
+        env.status(&id),
         "started",
         "a warm stop leaves the job running"
     );
     signal(&w, Signal::SIGINT);
     assert_eq!(wait_exit(&mut w, 15.0), Some(0));
-    assert_eq!(status(&env, &id), "queued");
+    assert_eq!(env.status(&id), "queued");
     let q: Vec<String> = env.conn().lrange("rq:queue:default", 0, -1).unwrap();
     assert_eq!(
         q,
@@ -456,21 +430,19 @@ fn cold_shutdown_kills_the_job_and_puts_it_back_first() {
 #[test]
 fn jobs_of_a_killed_worker_are_recovered_by_another() {
     let env = Env::with_hooks("[worker]\nheartbeat_ttl = 10\n");
-    let id = enqueue(&env, &["bench.sleep", "--kwargs", r#"{"seconds": 2}"#]);
+    let id = env.enqueue(&["bench.sleep", "--kwargs", r#"{"seconds": 2}"#]);
     let mut a = env
         .bench()
         .args(["worker", "--name", "doomed"])
         .spawn(env.dir.path(), "a");
-    wait_for(10.0, "job start", || status(&env, &id) == "started");
+    wait_for(10.0, "job start", || env.status(&id) == "started");
     signal(&a, Signal::SIGKILL);
     let _ = a.wait();
     let mut b = env
         .bench()
         .args(["worker", "--name", "rescuer"])
         .spawn(env.dir.path(), "b");
-    wait_for(40.0, "recovery and rerun", || {
-        status(&env, &id) == "finished"
-    });
+    wait_for(40.0, "recovery and rerun", || env.status(&id) == "finished");
     let h = job(&env, &id);
     assert_eq!(h["worker_name"], "rescuer");
     assert_eq!(h["bench_recoveries"], "1");
@@ -488,7 +460,7 @@ fn jobs_of_a_killed_worker_are_recovered_by_another() {
 #[test]
 fn abandoned_jobs_fail_after_max_recoveries() {
     let env = Env::with_hooks("[worker]\nheartbeat_ttl = 10\nmax_recoveries = 0\n");
-    let id = enqueue(&env, &["bench.noop"]);
+    let id = env.enqueue(&["bench.noop"]);
     // A job left started by a worker that died long ago (deadline in the past).
     let mut c = env.conn();
     let _: () = c.lpop("rq:queue:default", None).unwrap();
@@ -497,9 +469,7 @@ fn abandoned_jobs_fail_after_max_recoveries() {
         .zadd("rq:wip:default", format!("{id}:deadbeef"), 1)
         .unwrap();
     let mut w = env.bench().args(["worker"]).spawn(env.dir.path(), "w");
-    wait_for(10.0, "abandoned job failed", || {
-        status(&env, &id) == "failed"
-    });
+    wait_for(10.0, "abandoned job failed", || env.status(&id) == "failed");
     signal(&w, Signal::SIGTERM);
     wait_exit(&mut w, 10.0);
     let tb = rq_job(&env, &id)["exc_string"].as_str().unwrap().to_owned();
@@ -544,12 +514,12 @@ fn survives_a_redis_restart_and_finishes_every_job() {
 fn rq_info_sees_the_worker_and_rq_commands_reach_it() {
     let env = Env::new();
     let url = env.redis.url();
-    let id = enqueue(&env, &["bench.sleep", "--kwargs", r#"{"seconds": 30}"#]);
+    let id = env.enqueue(&["bench.sleep", "--kwargs", r#"{"seconds": 30}"#]);
     let mut w = env
         .bench()
         .args(["worker", "--name", "visible", "--queue", "default,long"])
         .spawn(env.dir.path(), "w");
-    wait_for(10.0, "job start", || status(&env, &id) == "started");
+    wait_for(10.0, "job start", || env.status(&id) == "started");
     let info = String::from_utf8_lossy(&python::rq(&["info", "-u", &url]).stdout).into_owned();
     assert!(
         info.contains("visible") && info.contains("busy default, long"),
@@ -562,7 +532,7 @@ fn rq_info_sees_the_worker_and_rq_commands_reach_it() {
         ));
     };
     send(&format!("c.send_stop_job_command(r, {id:?})"));
-    wait_for(10.0, "job stopped", || status(&env, &id) == "stopped");
+    wait_for(10.0, "job stopped", || env.status(&id) == "stopped");
     assert_eq!(rq_job(&env, &id)["result_type"], "STOPPED");
     send("c.send_shutdown_command(r, 'visible')");
     assert_eq!(wait_exit(&mut w, 10.0), Some(0));
@@ -571,15 +541,15 @@ fn rq_info_sees_the_worker_and_rq_commands_reach_it() {
 #[test]
 fn rq_suspend_pauses_workers() {
     let env = Env::new();
-    let id = enqueue(&env, &["bench.noop"]);
+    let id = env.enqueue(&["bench.noop"]);
     let url = env.redis.url();
     assert!(python::rq(&["suspend", "-u", &url]).status.success());
     let out = env.bench().args(["worker", "--burst"]).ok();
     assert!(out.stdout().contains("suspended"), "{}", out.stdout());
-    assert_eq!(status(&env, &id), "queued");
+    assert_eq!(env.status(&id), "queued");
     assert!(python::rq(&["resume", "-u", &url]).status.success());
     env.bench().args(["worker", "--burst"]).ok();
-    assert_eq!(status(&env, &id), "finished");
+    assert_eq!(env.status(&id), "finished");
 }
 
 #[test]
@@ -590,10 +560,10 @@ fn dependents_are_released_when_their_parent_finishes() {
         "import redis; from rq import Queue; q = Queue('default', connection=redis.Redis.from_url({url:?})); p = q.enqueue('bench.noop', job_id='parent'); q.enqueue('bench.echo', job_id='child', depends_on=p, kwargs={{'k': 1}})"
     );
     python::code(&prog);
-    assert_eq!(status(&env, "child"), "deferred");
+    assert_eq!(env.status("child"), "deferred");
     env.bench().args(["worker", "--burst"]).ok();
-    assert_eq!(status(&env, "parent"), "finished");
-    assert_eq!(status(&env, "child"), "finished");
+    assert_eq!(env.status("parent"), "finished");
+    assert_eq!(env.status("child"), "finished");
 }
 
 #[test]
@@ -602,7 +572,8 @@ fn a_rust_program_can_register_its_own_handlers() {
     use bench::worker::{Options, Shutdown, Strategy};
 
     let env = Env::new();
-    let id = enqueue(&env, &["myapp.double", "--kwargs", r#"{"n": 21}"#]);
+    let id = env.enqueue(&["myapp.double", "--kwargs", r#"{"n": 21}"#]);
+    let bad = env.enqueue(&["myapp.explode"]);
     let cfg = bench::config::Config::load(&env.hooks(), true, Some(&env.redis.url())).unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
@@ -612,6 +583,7 @@ fn a_rust_program_can_register_its_own_handlers() {
             let n = job.kwargs["n"].as_i64().ok_or("n must be a number")?;
             Ok(json!(n * 2))
         });
+        handlers.register("myapp.explode", |_| async { panic!("boom from a handler") });
         let opts = Options {
             queues: vec!["default".into()],
             burst: true,
@@ -632,4 +604,12 @@ fn a_rust_program_can_register_its_own_handlers() {
         .unwrap();
     });
     assert_eq!(rq_job(&env, &id)["return_value"], 42);
+    let tb = rq_job(&env, &bad)["exc_string"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        tb.contains("handler for myapp.explode panicked: boom from a handler"),
+        "{tb}"
+    );
 }

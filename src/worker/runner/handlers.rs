@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use futures_util::FutureExt as _;
 use serde_json::{Map, Value as Json};
 
 use super::{JobSpec, RunResult, Stopper, timeout_message};
@@ -97,7 +98,9 @@ pub(super) async fn run(h: &Handler, job: &JobSpec, ser: Serializer, stop: &Stop
         args: job.args.clone(),
         kwargs: job.kwargs.clone(),
     };
-    let mut task = tokio::spawn(h(input));
+    // The job already runs in a task of its own; catching a panic here spares a
+    // second spawn per job, and dropping the future on timeout or stop cancels it.
+    let task = std::panic::AssertUnwindSafe(h(input)).catch_unwind();
     let limit = async {
         match job.timeout {
             Some(t) => tokio::time::sleep(t).await,
@@ -105,24 +108,17 @@ pub(super) async fn run(h: &Handler, job: &JobSpec, ser: Serializer, stop: &Stop
         }
     };
     tokio::select! {
-        joined = &mut task => match joined {
+        joined = task => match joined {
             Ok(Ok(Json::Null)) => RunResult::Ok(None),
             Ok(Ok(v)) => match payload::encode_value(&v, ser) {
                 Ok(bytes) => RunResult::Ok(Some(bytes)),
                 Err(e) => RunResult::Failed(format!("the return value cannot be serialized: {e}")),
             },
             Ok(Err(msg)) => RunResult::Failed(msg),
-            Err(e) if e.is_panic() => RunResult::Failed(format!("handler for {} panicked: {}", job.method, panic_text(e.into_panic()))),
-            Err(_) => RunResult::Failed("handler was cancelled".into()),
+            Err(panic) => RunResult::Failed(format!("handler for {} panicked: {}", job.method, panic_text(panic))),
         },
-        () = limit => {
-            task.abort();
-            RunResult::Failed(timeout_message(job.timeout.unwrap_or_default()))
-        }
-        () = stop.stopped() => {
-            task.abort();
-            stop.result()
-        }
+        () = limit => RunResult::Failed(timeout_message(job.timeout.unwrap_or_default())),
+        () = stop.stopped() => stop.result(),
     }
 }
 

@@ -60,6 +60,28 @@ impl Env {
     pub fn conn(&self) -> redis::Connection {
         self.redis.conn()
     }
+
+    /// `bench enqueue ARGS`, asserting success; the job id it printed.
+    pub fn enqueue(&self, args: &[&str]) -> String {
+        self.bench()
+            .arg_str("enqueue")
+            .args(args)
+            .ok()
+            .stdout()
+            .trim()
+            .to_owned()
+    }
+
+    /// A job's `status` field, `""` when the job is gone.
+    pub fn status(&self, id: &str) -> String {
+        redis::Commands::hget::<_, _, Option<String>>(
+            &mut self.conn(),
+            format!("rq:job:{id}"),
+            "status",
+        )
+        .unwrap()
+        .unwrap_or_default()
+    }
 }
 
 /// A `bench` invocation under construction.
