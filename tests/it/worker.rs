@@ -613,3 +613,63 @@ fn a_rust_program_can_register_its_own_handlers() {
         "{tb}"
     );
 }
+
+#[test]
+fn rq_dashboard_shows_bench_workers_queues_and_jobs() {
+    let env = Env::new();
+    let done = env.enqueue(&["bench.echo", "--kwargs", r#"{"shown": true}"#]);
+    env.bench().args(["worker", "--burst"]).ok();
+    let running = env.enqueue(&["bench.sleep", "--kwargs", r#"{"seconds": 30}"#]);
+    let mut w = env
+        .bench()
+        .args(["worker", "--name", "dash-worker"])
+        .spawn(env.dir.path(), "w");
+    wait_for(10.0, "job start", || env.status(&running) == "started");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let url = env.redis.url();
+    let _dashboard = crate::harness::bench::Proc(
+        std::process::Command::new(python::bin("rq-dashboard"))
+            .args(["-b", "127.0.0.1", "-p", &port, "--redis-url", &url])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let get = |path: &str| -> Json {
+        let prog = format!(
+            "import json, time, urllib.request\nfor _ in range(100):\n    try:\n        print(urllib.request.urlopen('http://127.0.0.1:{port}{path}', timeout=5).read().decode()); break\n    except OSError:\n        time.sleep(0.1)"
+        );
+        serde_json::from_slice(&python::code(&prog).stdout).unwrap()
+    };
+    let workers = get("/0/data/workers.json");
+    let w0 = workers["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "dash-worker")
+        .unwrap_or_else(|| panic!("{workers}"));
+    assert_eq!(w0["state"], "busy");
+    let queues = get("/0/data/queues.json");
+    assert!(
+        queues["queues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|q| q["name"] == "default" && q["started_job_registry_count"] == 1),
+        "{queues}"
+    );
+    let finished = get("/0/data/jobs/default/finished/10/asc/1.json");
+    assert!(finished.to_string().contains(&done), "{finished}");
+    let job = get(&format!("/0/data/job/{done}.json"));
+    assert_eq!(job["result"], json!({"shown": true}), "{job}");
+    // Twice: a cold stop puts the sleeping job back instead of waiting for it.
+    signal(&w, Signal::SIGTERM);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    signal(&w, Signal::SIGTERM);
+    assert_eq!(wait_exit(&mut w, 10.0), Some(0));
+}

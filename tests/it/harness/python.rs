@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-pub const RQ_VERSION: &str = "2.12.0";
+/// What the interop tests install; `.ci/run` installs the same list.
+const PACKAGES: [&str; 4] = ["rq==2.12.0", "rq-dashboard==0.9.0", "six", "supervisor"];
+/// Names the installed set, so a venv made for an older list is refreshed.
+const MARKER: &str = ".bench-test-deps-2";
 
 /// The venv folder: `$BENCH_TEST_VENV`, else `<target>/tmp/rq-venv`.
 pub fn venv() -> PathBuf {
@@ -23,7 +26,7 @@ pub fn bin(name: &str) -> PathBuf {
 
 fn ensure_venv() {
     let dir = venv();
-    let marker = dir.join(format!(".rq-{RQ_VERSION}"));
+    let marker = dir.join(MARKER);
     if marker.exists() {
         return;
     }
@@ -49,12 +52,9 @@ fn ensure_venv() {
         "python3 -m venv (install python3-venv)",
     );
     run(
-        Command::new(dir.join("bin/pip")).args([
-            "install",
-            "-q",
-            &format!("rq=={RQ_VERSION}"),
-            "supervisor",
-        ]),
+        Command::new(dir.join("bin/pip"))
+            .args(["install", "-q"])
+            .args(PACKAGES),
         "pip install rq",
     );
     std::fs::write(&marker, "").unwrap();
