@@ -2,7 +2,10 @@
 //! script call, and keeps retrying while Redis is away, so no result is lost.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use std::sync::atomic::Ordering;
+use tokio_util::sync::CancellationToken;
 
 use chrono::Utc;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -11,6 +14,9 @@ use super::runner::RunResult;
 use super::{BATCH, Done, Shared, backoff, short_queue};
 use crate::store::job::retry_plan;
 use crate::store::lifecycle::{Finish, Outcome, Recorded};
+
+/// How long a worker told to stop cold keeps trying to reach Redis with its results.
+const COLD_GIVE_UP: Duration = Duration::from_secs(10);
 
 fn outcome(d: &Done) -> Outcome {
     match &d.result {
@@ -32,7 +38,11 @@ fn outcome(d: &Done) -> Outcome {
 }
 
 /// Consumes ended runs until every sender is gone.
-pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Done>) {
+pub(super) async fn run(
+    shared: Arc<Shared>,
+    mut rx: UnboundedReceiver<Done>,
+    cold: CancellationToken,
+) {
     let mut batch: Vec<Done> = Vec::new();
     while let Some(first) = rx.recv().await {
         batch.push(first);
@@ -46,7 +56,7 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Done>) {
             .iter()
             .map(|d| Finish::new(&d.job, outcome(d), d.started, d.ended))
             .collect();
-        let recorded = record(&shared, &finishes).await;
+        let recorded = record(&shared, &finishes, &cold).await;
         report(&shared, &batch, &finishes, &recorded);
         shared.unrecorded.fetch_sub(batch.len(), Ordering::SeqCst);
         shared.recorded.notify_waiters();
@@ -55,10 +65,27 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Done>) {
 }
 
 /// Writes a batch, retrying transient failures until they pass. A batch Redis refuses
-/// outright is written job by job so one bad job cannot hold the others back.
-async fn record(shared: &Shared, finishes: &[Finish]) -> Vec<Option<Recorded>> {
+/// outright is written job by job so one bad job cannot hold the others back. After a
+/// cold stop the retries end within [`COLD_GIVE_UP`]: the jobs stay in the started
+/// registry, where a live worker recovers them, rather than the worker never exiting.
+async fn record(
+    shared: &Shared,
+    finishes: &[Finish],
+    cold: &CancellationToken,
+) -> Vec<Option<Recorded>> {
     let mut attempt = 0;
+    let mut cold_since: Option<Instant> = None;
     loop {
+        if cold.is_cancelled()
+            && cold_since.get_or_insert_with(Instant::now).elapsed() > COLD_GIVE_UP
+        {
+            let ids: Vec<&str> = finishes.iter().map(|f| f.id.as_str()).collect();
+            shared.log.warn(format!(
+                "cold shutdown while Redis is unavailable: the end of job(s) {} is not recorded; they stay started and a live worker will recover them",
+                ids.join(", ")
+            ));
+            return vec![None; finishes.len()];
+        }
         match shared.store.finish(&shared.info.name, finishes).await {
             Ok(r) => {
                 shared.redis_ok();
@@ -77,7 +104,7 @@ async fn record(shared: &Shared, finishes: &[Finish]) -> Vec<Option<Recorded>> {
                 let mut out = Vec::with_capacity(finishes.len());
                 for f in finishes {
                     out.push(
-                        Box::pin(record(shared, std::slice::from_ref(f)))
+                        Box::pin(record(shared, std::slice::from_ref(f), cold))
                             .await
                             .pop()
                             .flatten(),

@@ -271,7 +271,11 @@ pub async fn run(
         recorded: Notify::new(),
     });
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Done>();
-    let finisher = tokio::spawn(finisher::run(shared.clone(), done_rx));
+    let finisher = tokio::spawn(finisher::run(
+        shared.clone(),
+        done_rx,
+        shutdown.cold.clone(),
+    ));
     let upkeep_stop = CancellationToken::new();
     let upkeep = tokio::spawn(upkeep::run(
         shared.clone(),

@@ -673,3 +673,41 @@ fn rq_dashboard_shows_bench_workers_queues_and_jobs() {
     signal(&w, Signal::SIGTERM);
     assert_eq!(wait_exit(&mut w, 10.0), Some(0));
 }
+
+#[test]
+fn a_cold_stop_ends_even_without_redis_and_the_job_is_recovered_later() {
+    let mut env = Env::persistent("[worker]\nheartbeat_ttl = 10\n");
+    let id = env.enqueue(&["bench.sleep", "--kwargs", r#"{"seconds": 4}"#]);
+    let mut w = env
+        .bench()
+        .args(["worker", "--name", "stranded"])
+        .spawn(env.dir.path(), "w");
+    wait_for(10.0, "job start", || env.status(&id) == "started");
+    env.redis.kill();
+    signal(&w, Signal::SIGTERM);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    signal(&w, Signal::SIGTERM);
+    assert_eq!(
+        wait_exit(&mut w, 30.0),
+        Some(0),
+        "the worker gave up on the unreachable Redis"
+    );
+    let log = std::fs::read_to_string(env.path("w.err")).unwrap();
+    assert!(
+        log.contains(&format!("the end of job(s) {id} is not recorded")),
+        "{log}"
+    );
+    env.redis.restart();
+    assert_eq!(
+        env.status(&id),
+        "started",
+        "the job waits in the started registry"
+    );
+    let _rescuer = env
+        .bench()
+        .args(["worker"])
+        .spawn(env.dir.path(), "rescuer");
+    wait_for(40.0, "the job recovered and run", || {
+        env.status(&id) == "finished"
+    });
+}

@@ -155,15 +155,19 @@ impl Cmd {
     }
 
     /// Starts in the background with output captured into files under `log_dir`.
-    pub fn spawn(mut self, log_dir: &Path, name: &str) -> Child {
+    /// The process is killed when the returned guard drops, so a failing test leaves
+    /// nothing running.
+    pub fn spawn(mut self, log_dir: &Path, name: &str) -> Proc {
         let out = std::fs::File::create(log_dir.join(format!("{name}.out"))).unwrap();
         let err = std::fs::File::create(log_dir.join(format!("{name}.err"))).unwrap();
-        self.cmd
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .expect("bench binary runs")
+        Proc(
+            self.cmd
+                .stdin(Stdio::null())
+                .stdout(out)
+                .stderr(err)
+                .spawn()
+                .expect("bench binary runs"),
+        )
     }
 }
 
