@@ -39,11 +39,6 @@ impl CronExpr {
     pub fn next_after<Tz: TimeZone>(&self, t: &DateTime<Tz>) -> Option<DateTime<Tz>> {
         self.cron.find_next_occurrence(t, false).ok()
     }
-
-    /// The last fire time at or before `t`.
-    pub fn prev_at_or_before<Tz: TimeZone>(&self, t: &DateTime<Tz>) -> Option<DateTime<Tz>> {
-        self.cron.find_previous_occurrence(t, true).ok()
-    }
 }
 
 impl FromStr for CronExpr {

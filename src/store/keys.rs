@@ -37,15 +37,6 @@ pub enum Registry {
 }
 
 impl Registry {
-    pub const ALL: [Registry; 6] = [
-        Registry::Started,
-        Registry::Finished,
-        Registry::Failed,
-        Registry::Deferred,
-        Registry::Scheduled,
-        Registry::Canceled,
-    ];
-
     fn prefix(self) -> &'static str {
         match self {
             // RQ 2.x renamed the started registry's key to `wip`.

@@ -5,7 +5,6 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use chrono::{DateTime, Utc};
-use redis::AsyncCommands;
 use redis::aio::MultiplexedConnection;
 
 use super::job::JobHash;
@@ -320,7 +319,7 @@ impl Store {
     /// Registers a worker as RQ does at birth (rq-layout §10.2).
     ///
     /// # Errors
-    /// [`StoreError::Protocol`] when a live worker already has this name.
+    /// [`StoreError::NameTaken`] when a live worker already has this name.
     pub async fn register_worker(&self, w: &WorkerInfo, ttl: i64) -> Result<()> {
         let key = keys::worker(&w.name);
         let mut c = self.conn();
@@ -330,10 +329,7 @@ impl Store {
             .query_async(&mut c)
             .await?;
         if exists && !dead {
-            return Err(StoreError::Protocol(format!(
-                "a worker named `{}` is already running; choose another --name",
-                w.name
-            )));
+            return Err(StoreError::NameTaken(w.name.clone()));
         }
         let now = timestamp::iso(Utc::now());
         let mut p = redis::pipe();
@@ -426,11 +422,6 @@ impl Store {
         }
         let (existed,): (bool,) = p.query_async(&mut self.conn()).await?;
         Ok(existed)
-    }
-
-    /// Whether `rq suspend` is in effect.
-    pub async fn suspended(&self) -> Result<bool> {
-        Ok(self.conn().exists(keys::SUSPENDED).await?)
     }
 
     /// Waits up to `timeout` seconds on a dedicated connection for a job on `queue`,

@@ -49,6 +49,10 @@ pub enum StoreError {
     Payload(#[from] payload::PayloadError),
     #[error("unexpected reply from Redis: {0}")]
     Protocol(String),
+    #[error(
+        "a worker named `{0}` is already running; choose another --name, or wait a minute if it just died"
+    )]
+    NameTaken(String),
 }
 
 impl StoreError {

@@ -7,7 +7,7 @@ use redis::AsyncCommands;
 use redis::streams::StreamRangeReply;
 
 use super::job::{JobHash, JobStatus};
-use super::keys::{self, Registry};
+use super::keys;
 use super::payload;
 use super::{Result, Store};
 
@@ -209,11 +209,6 @@ impl Store {
         Ok(out)
     }
 
-    /// One job's hash, `None` when there is no such job.
-    pub async fn fetch_one(&self, id: &str) -> Result<Option<JobHash>> {
-        Ok(self.fetch(&[id.to_owned()]).await?.pop().flatten())
-    }
-
     /// Every stored result of a job, newest first.
     pub async fn results(&self, id: &str) -> Result<Vec<ResultEntry>> {
         let reply: StreamRangeReply = self.conn().xrevrange(keys::results(id), "+", "-").await?;
@@ -245,14 +240,6 @@ impl Store {
                 }
             })
             .collect())
-    }
-
-    /// The registry members of every started job of `queue` (`<id>:<eid>`).
-    pub async fn started_members(&self, queue: &str) -> Result<Vec<String>> {
-        Ok(self
-            .conn()
-            .zrange(keys::registry(Registry::Started, queue), 0, -1)
-            .await?)
     }
 }
 

@@ -711,3 +711,27 @@ fn a_cold_stop_ends_even_without_redis_and_the_job_is_recovered_later() {
         env.status(&id) == "finished"
     });
 }
+
+#[test]
+fn a_second_worker_with_a_live_workers_name_is_refused() {
+    let env = Env::new();
+    let _first = env
+        .bench()
+        .args(["worker", "--name", "twin"])
+        .spawn(env.dir.path(), "first");
+    wait_for(10.0, "the first worker", || {
+        env.conn()
+            .sismember::<_, _, bool>("rq:workers", "rq:worker:twin")
+            .unwrap()
+    });
+    let err = env
+        .bench()
+        .args(["worker", "--name", "twin", "--burst"])
+        .run()
+        .code(1)
+        .stderr();
+    assert!(
+        err.contains("a worker named `twin` is already running; choose another --name"),
+        "{err}"
+    );
+}
