@@ -279,37 +279,30 @@ fn build(
             "`{method}` is not a dotted method path like `my_app.tasks.send_mail`"
         ));
     }
-    let spec = cfg.queue(queue).ok_or_else(|| {
+    let mut job = cfg.job(queue, method).ok_or_else(|| {
         usage!(
             "unknown queue `{queue}`; configured queues: {} (add more under [queues] in {})",
             cfg.queue_names().join(", "),
             cfg.source_shown()
         )
     })?;
-    let id = match job_id {
-        Some(id) => {
-            job::validate_new_id(&id).map_err(UsageError)?;
-            id
-        }
-        None => job::new_id(),
-    };
+    if let Some(id) = job_id {
+        job::validate_new_id(&id).map_err(UsageError)?;
+        job.id = id;
+    }
     if let Some(t) = timeout.filter(|t| *t < 1) {
         return Err(usage!("timeout {t} is not allowed; give at least 1 second"));
     }
-    let method_timeout = cfg.methods.get(method).and_then(|m| m.timeout);
+    job.timeout = timeout.or(job.timeout);
+    job.result_ttl = defaults.result_ttl.or(job.result_ttl);
+    job.failure_ttl = defaults.failure_ttl.or(job.failure_ttl);
     Ok(NewJob {
-        id,
-        queue: cfg.qname(queue),
-        func: method.to_owned(),
         args,
         kwargs,
-        timeout: Some(timeout.or(method_timeout).unwrap_or(spec.timeout)),
-        result_ttl: defaults.result_ttl.or(cfg.jobs.result_ttl),
-        failure_ttl: defaults.failure_ttl.or(cfg.jobs.failure_ttl),
-        ttl: None,
         description,
         at_front,
         meta: defaults.meta(),
+        ..job
     })
 }
 

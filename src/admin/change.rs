@@ -8,7 +8,7 @@ use std::io::{BufRead, Write};
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::select::{Filters, Pager, Selection, Walk};
+use super::select::{Filters, Pager, Selection, Walk, count};
 use crate::config::Config;
 use crate::error::Reported;
 use crate::output;
@@ -91,25 +91,6 @@ fn bar(len: u64, what: &str) -> ProgressBar {
         .expect("static template"),
     );
     bar
-}
-
-/// How many jobs a selection holds: counts when it needs no look inside, else a scan.
-async fn count(store: &Store, sel: &Selection) -> Result<u64> {
-    if !sel.narrows() {
-        return Ok(store
-            .counts(&sel.queues)
-            .await?
-            .iter()
-            .filter(|(_, s, _)| sel.statuses.contains(s))
-            .map(|(_, _, n)| n)
-            .sum());
-    }
-    let mut n = 0;
-    let mut pager = Pager::new(store, sel, Walk::Read, false);
-    while let Some(page) = pager.next().await? {
-        n += page.jobs.len() as u64;
-    }
-    Ok(n)
 }
 
 /// Reports refusals (first ten) on stderr; returns how many there were.

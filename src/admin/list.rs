@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use anyhow::Result;
 
-use super::select::{Filters, Pager, Selection, Walk};
+use super::select::{Filters, Pager, Selection, Walk, count};
 use super::short_queue;
 use super::view::JobView;
 use crate::config::Config;
@@ -108,13 +108,7 @@ pub async fn run(cfg: &Config, store: &Store, a: &ListArgs) -> Result<()> {
     // Without filters or sorting, counts come from LLEN/ZCARD and reading stops at the limit.
     let quick = !sel.narrows() && a.sort == Sort::Queue;
     if quick {
-        total = store
-            .counts(&sel.queues)
-            .await?
-            .iter()
-            .filter(|(_, s, _)| sel.statuses.contains(s))
-            .map(|(_, _, n)| n)
-            .sum();
+        total = count(store, &sel).await?;
     }
     let mut pager = Pager::new(store, &sel, Walk::Read, true);
     while let Some(page) = pager.next().await? {

@@ -138,6 +138,26 @@ impl Selection {
     }
 }
 
+/// How many jobs a selection holds: LLEN/ZCARD when it needs no look inside the
+/// jobs, else a pass over them.
+pub async fn count(store: &Store, sel: &Selection) -> Result<u64> {
+    if !sel.narrows() {
+        return Ok(store
+            .counts(&sel.queues)
+            .await?
+            .iter()
+            .filter(|(_, s, _)| sel.statuses.contains(s))
+            .map(|(_, _, n)| n)
+            .sum());
+    }
+    let mut n = 0;
+    let mut pager = Pager::new(store, sel, Walk::Read, false);
+    while let Some(page) = pager.next().await? {
+        n += page.jobs.len() as u64;
+    }
+    Ok(n)
+}
+
 /// How pages are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Walk {

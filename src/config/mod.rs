@@ -15,7 +15,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::cron::CronExpr;
-use crate::store::Serializer;
+use crate::store::{NewJob, Serializer};
 use hooks::Hooks;
 
 /// Redis used when nothing is configured.
@@ -223,6 +223,27 @@ impl Config {
     /// The configured queue whose RQ name is `qname`.
     pub fn queue_by_qname(&self, qname: &str) -> Option<&QueueSpec> {
         self.queues.iter().find(|q| self.qname(&q.name) == qname)
+    }
+
+    /// A job for `method` on the configured queue `queue` (unprefixed), with this
+    /// configuration's defaults: the method's timeout, else the queue's; the `[jobs]`
+    /// TTLs; a fresh id. `None` when the queue is not configured.
+    pub fn job(&self, queue: &str, method: &str) -> Option<NewJob> {
+        let q = self.queue(queue)?;
+        Some(NewJob {
+            id: crate::store::job::new_id(),
+            queue: self.qname(queue),
+            func: method.to_owned(),
+            timeout: Some(
+                self.methods
+                    .get(method)
+                    .and_then(|m| m.timeout)
+                    .unwrap_or(q.timeout),
+            ),
+            result_ttl: self.jobs.result_ttl,
+            failure_ttl: self.jobs.failure_ttl,
+            ..NewJob::default()
+        })
     }
 
     /// Configured queue names, for error messages.

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::plan::{self, Rule};
-use super::{job_for, last_runs, scheduler_name};
+use super::{job_for, scheduler_name};
 use crate::config::Config;
 use crate::cron::CronExpr;
 use crate::output::{self, Rows};
@@ -122,7 +122,7 @@ pub async fn run(cfg: &Config, store: &Store, cmd: &ScheduleCommand) -> Result<(
     match cmd {
         ScheduleCommand::Next { .. } => unreachable!("handled by run_offline"),
         ScheduleCommand::List { json } => {
-            let last = last_runs(&store.last_runs().await?);
+            let last = store.last_runs().await?;
             let listed: Vec<Listed> = plan::scheduled(cfg)
                 .into_iter()
                 .map(|s| {
@@ -262,7 +262,7 @@ pub async fn run(cfg: &Config, store: &Store, cmd: &ScheduleCommand) -> Result<(
                 ]);
                 for e in entries {
                     let when = |secs: f64| {
-                        DateTime::from_timestamp_micros((secs * 1e6) as i64)
+                        crate::store::timestamp::from_unix_float(secs)
                             .map(local)
                             .unwrap_or_default()
                     };

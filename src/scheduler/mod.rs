@@ -14,7 +14,6 @@
 pub mod control;
 pub mod plan;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,22 +52,15 @@ pub struct ScheduleArgs {
 /// The job one scheduled method enqueues: the method itself, on its event's queue,
 /// with its fixed id and the event name in `meta`.
 pub fn job_for(cfg: &Config, s: &Scheduled) -> NewJob {
-    let queue_timeout = cfg.queue(&s.queue).map(|q| q.timeout);
+    let job = cfg
+        .job(&s.queue, &s.method)
+        .expect("scheduled events use the built-in default and long queues");
     let mut meta = Map::new();
     meta.insert("event".into(), s.event.clone().into());
     NewJob {
         id: plan::job_id(&s.method),
-        queue: cfg.qname(&s.queue),
-        func: s.method.clone(),
-        timeout: cfg
-            .methods
-            .get(&s.method)
-            .and_then(|m| m.timeout)
-            .or(queue_timeout),
-        result_ttl: cfg.jobs.result_ttl,
-        failure_ttl: cfg.jobs.failure_ttl,
         meta,
-        ..NewJob::default()
+        ..job
     }
 }
 
@@ -162,10 +154,7 @@ pub async fn run(cfg: Arc<Config>, store: Store, log: Log, stop: CancellationTok
             let now = Utc::now();
             let mut next_due: Option<DateTime<Utc>> = None;
             for s in &events {
-                let since = last
-                    .get(&s.method)
-                    .and_then(|t| DateTime::from_timestamp_micros((t * 1e6) as i64))
-                    .unwrap_or(now);
+                let since = last.get(&s.method).copied().unwrap_or(now);
                 let Some(due) = s.rule.next_after(since, tz) else {
                     continue;
                 };
@@ -246,16 +235,4 @@ pub async fn run(cfg: Arc<Config>, store: Store, log: Log, stop: CancellationTok
     }
     log.info(format!("Scheduler {me} stopped"));
     Ok(())
-}
-
-/// Last runs by method, as times.
-pub(crate) fn last_runs(raw: &HashMap<String, f64>) -> HashMap<String, DateTime<Utc>> {
-    raw.iter()
-        .filter_map(|(m, t)| {
-            Some((
-                m.clone(),
-                DateTime::from_timestamp_micros((t * 1e6) as i64)?,
-            ))
-        })
-        .collect()
 }

@@ -229,12 +229,10 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
 /// A few jobs from the example hooks, so a newcomer sees them flow.
 async fn demo(cfg: &Config, store: &Store) -> Result<()> {
     let job = |queue: &str, func: &str, kwargs: serde_json::Value| NewJob {
-        id: crate::store::job::new_id(),
-        queue: cfg.qname(queue),
-        func: func.into(),
         kwargs: kwargs.as_object().cloned().unwrap_or_default(),
-        timeout: cfg.queue(queue).map(|q| q.timeout),
-        ..NewJob::default()
+        ..cfg
+            .job(queue, func)
+            .expect("the built-in queues always exist")
     };
     let now = Utc::now();
     let jobs = [

@@ -145,9 +145,13 @@ impl Store {
         }))
     }
 
-    /// Each event's last run (unix seconds), by method.
-    pub async fn last_runs(&self) -> Result<HashMap<String, f64>> {
-        Ok(self.conn().hgetall(keys::SCHEDULE_LAST_RUN).await?)
+    /// Each event's last run, by method.
+    pub async fn last_runs(&self) -> Result<HashMap<String, DateTime<Utc>>> {
+        let raw: HashMap<String, f64> = self.conn().hgetall(keys::SCHEDULE_LAST_RUN).await?;
+        Ok(raw
+            .into_iter()
+            .filter_map(|(m, t)| Some((m, timestamp::from_unix_float(t)?)))
+            .collect())
     }
 
     /// Starts the clock of events seen for the first time: their first run is their

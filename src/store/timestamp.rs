@@ -27,6 +27,11 @@ pub fn unix_float(t: DateTime<Utc>) -> String {
     format!("{:.6}", t.timestamp_micros() as f64 / 1e6)
 }
 
+/// Reads the float form back (execution hashes, result streams, bench's own records).
+pub fn from_unix_float(secs: f64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp_micros((secs * 1e6).round() as i64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,6 +43,7 @@ mod tests {
             + chrono::Duration::microseconds(654_108);
         assert_eq!(iso(t), "2026-11-28T11:28:00.654108Z");
         assert_eq!(parse_iso(&iso(t)), Some(t));
+        assert_eq!(from_unix_float(unix_float(t).parse().unwrap()), Some(t));
     }
 
     #[test]

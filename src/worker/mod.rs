@@ -409,9 +409,9 @@ pub async fn run(
             .unrecorded
             .fetch_add(claim.jobs.len(), Ordering::SeqCst);
         let mut starts = Vec::with_capacity(claim.jobs.len());
-        for (job, permit) in claim.jobs.into_iter().zip(permits.drain(..)) {
+        for (mut job, permit) in claim.jobs.into_iter().zip(permits.drain(..)) {
             summary.jobs += 1;
-            let (spec, malformed) = match job_spec(&cfg, &job) {
+            let (spec, malformed) = match job_spec(&cfg, &mut job) {
                 Ok(spec) => (Ok(spec), false),
                 Err(reason) => (Err(reason), true),
             };
@@ -509,7 +509,8 @@ fn short_queue(cfg: &Config, qname: &str) -> String {
 }
 
 /// Reads what a run needs from the claimed hash, or says why the job is set aside.
-fn job_spec(cfg: &Config, job: &Claimed) -> Result<JobSpec, String> {
+/// `data` moves into the spec: nothing after the run reads it from the hash.
+fn job_spec(cfg: &Config, job: &mut Claimed) -> Result<JobSpec, String> {
     let call = job
         .hash
         .validate_for_run()
@@ -528,7 +529,7 @@ fn job_spec(cfg: &Config, job: &Claimed) -> Result<JobSpec, String> {
         method: call.func,
         args: call.args,
         kwargs: call.kwargs,
-        data: job.hash.fields.get("data").cloned().unwrap_or_default(),
+        data: job.hash.fields.remove("data").unwrap_or_default(),
         queue: short_queue(cfg, &job.queue),
         timeout: timeout.map(|t| Duration::from_secs(t as u64)),
     })

@@ -65,10 +65,10 @@ pub fn py_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/py")
 }
 
-/// Runs the venv's python on `tests/py/<script>` with `args`.
-pub fn script(script: &str, args: &[&str]) -> Output {
+/// Runs the venv's python with `args` and the test helpers importable, asserting it
+/// succeeds; `what` names the run in the failure message.
+fn python(args: &[&std::ffi::OsStr], what: &str) -> Output {
     let out = Command::new(bin("python"))
-        .arg(py_dir().join(script))
         .args(args)
         .env("PYTHONPATH", py_dir())
         .stdin(Stdio::null())
@@ -76,11 +76,19 @@ pub fn script(script: &str, args: &[&str]) -> Output {
         .unwrap();
     assert!(
         out.status.success(),
-        "python {script} {args:?} failed:\n{}\n{}",
+        "python {what} failed:\n{}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// Runs the venv's python on `tests/py/<script>` with `args`.
+pub fn script(script: &str, args: &[&str]) -> Output {
+    let path = py_dir().join(script);
+    let mut all = vec![path.as_os_str()];
+    all.extend(args.iter().map(std::ffi::OsStr::new));
+    python(&all, &format!("{script} {args:?}"))
 }
 
 /// Runs `rq <args>` from the venv with the test tasks importable.
@@ -96,16 +104,5 @@ pub fn rq(args: &[&str]) -> Output {
 
 /// Runs a Python snippet with the venv's interpreter, asserting it succeeds.
 pub fn code(prog: &str) -> Output {
-    let out = Command::new(bin("python"))
-        .args(["-c", prog])
-        .env("PYTHONPATH", py_dir())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python -c failed:\n{prog}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    python(&["-c".as_ref(), prog.as_ref()], &format!("-c {prog:?}"))
 }
