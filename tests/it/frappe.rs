@@ -318,10 +318,11 @@ fn log_files_are_reopened_after_logrotate_moves_them() {
         .stdout()
         .trim()
         .to_owned();
-    wait_for(10.0, "the second job in a new log", || {
+    // Its start line is logged first; wait for its end, which follows its traceback.
+    wait_for(10.0, "the second job's end in a new log", || {
         std::fs::read_to_string(&log)
             .unwrap_or_default()
-            .contains(&second)
+            .contains(&format!("Job failed ({second})"))
     });
     assert!(
         !std::fs::read_to_string(env.path("logs/worker.log.1"))
