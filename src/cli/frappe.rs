@@ -125,7 +125,8 @@ pub async fn enqueue_now(cfg: &Config, a: &crate::enqueue::EnqueueArgs) -> Resul
             output::line(shown)?;
         }
         crate::worker::runner::RunResult::Failed(tb)
-        | crate::worker::runner::RunResult::Stopped(tb) => {
+        | crate::worker::runner::RunResult::Stopped(tb)
+        | crate::worker::runner::RunResult::Abandoned(tb) => {
             eprintln!("{}", tb.trim_end());
             return Err(Reported.into());
         }

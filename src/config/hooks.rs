@@ -69,6 +69,12 @@ pub(crate) struct PythonSection {
     pub path: Vec<String>,
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    pub cwd: Option<String>,
+    #[serde(default)]
+    pub preload: Vec<Spanned<String>>,
+    pub isolation: Option<crate::config::Isolation>,
+    pub max_jobs_per_child: Option<Spanned<i64>>,
+    pub max_memory_per_child: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -75,12 +75,45 @@ pub struct MethodSpec {
     pub timeout: Option<i64>,
 }
 
+/// How Python jobs are kept apart from each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Isolation {
+    /// A child forked from the warm host per job, as RQ's work-horse.
+    #[default]
+    Fork,
+    /// Persistent children forked from the warm host run jobs one after another,
+    /// as Celery's prefork pool.
+    Reuse,
+    /// A fresh interpreter per job: nothing is shared, every job pays the imports.
+    Interpreter,
+}
+
+impl Isolation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Isolation::Fork => "fork",
+            Isolation::Reuse => "reuse",
+            Isolation::Interpreter => "interpreter",
+        }
+    }
+}
+
 /// The Python interpreter that runs dotted paths not listed under `[methods]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PythonSpec {
     pub executable: String,
     pub path: Vec<PathBuf>,
     pub env: Vec<(String, String)>,
+    /// Working directory of the host and of every job (Frappe: the `sites` folder).
+    pub cwd: PathBuf,
+    /// Modules the warm host imports once, before any job.
+    pub preload: Vec<String>,
+    pub isolation: Isolation,
+    /// Jobs a reused child runs before it is replaced; 0 means no limit.
+    pub max_jobs_per_child: u64,
+    /// Resident memory (bytes) past which a reused child is replaced; 0 means no limit.
+    pub max_memory_per_child: u64,
 }
 
 /// Worker behaviour.
@@ -443,11 +476,10 @@ impl Validator<'_> {
             );
         }
 
-        let python = raw.python.map(|p| PythonSpec {
-            executable: p.executable.unwrap_or_else(|| "python3".into()),
-            path: p.path.iter().map(|d| dir.join(d)).collect(),
-            env: p.env.into_iter().collect(),
-        });
+        let python = match raw.python {
+            None => None,
+            Some(p) => Some(self.python(p, &dir)?),
+        };
 
         let worker = WorkerSpec {
             heartbeat_ttl: self.positive(
@@ -541,6 +573,66 @@ impl Validator<'_> {
             worker,
             scheduler,
             events,
+        })
+    }
+
+    fn python(&self, p: hooks::PythonSection, dir: &Path) -> Result<PythonSpec, ConfigError> {
+        let mut preload = Vec::new();
+        for m in &p.preload {
+            let name = m.get_ref();
+            let ok = !name.is_empty()
+                && name.split('.').all(|part| {
+                    part.chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphabetic() || c == '_')
+                        && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+                });
+            if !ok {
+                return self.err(
+                    m.span(),
+                    "python.preload",
+                    format!("`{name}` is not a module name like `frappe` or `my_app.tasks`"),
+                );
+            }
+            preload.push(name.clone());
+        }
+        let max_jobs_per_child = match &p.max_jobs_per_child {
+            None => 5000,
+            Some(s) if *s.get_ref() >= 0 => *s.get_ref() as u64,
+            Some(s) => {
+                return self.err(
+                    s.span(),
+                    "python.max_jobs_per_child",
+                    format!(
+                        "is {}; use a number of jobs, or 0 for no limit",
+                        s.get_ref()
+                    ),
+                );
+            }
+        };
+        let max_memory_per_child = match &p.max_memory_per_child {
+            None => 0,
+            Some(s) if (0..=1 << 30).contains(s.get_ref()) => (*s.get_ref() as u64) << 20,
+            Some(s) => {
+                return self.err(
+                    s.span(),
+                    "python.max_memory_per_child",
+                    format!(
+                        "is {}; use MiB of resident memory (up to 1073741824), or 0 for no limit",
+                        s.get_ref()
+                    ),
+                );
+            }
+        };
+        Ok(PythonSpec {
+            executable: p.executable.unwrap_or_else(|| "python3".into()),
+            path: p.path.iter().map(|d| dir.join(d)).collect(),
+            env: p.env.into_iter().collect(),
+            cwd: p.cwd.map_or_else(|| dir.to_owned(), |c| dir.join(c)),
+            preload,
+            isolation: p.isolation.unwrap_or_default(),
+            max_jobs_per_child,
+            max_memory_per_child,
         })
     }
 
@@ -741,6 +833,36 @@ mod tests {
             e.contains("scheduler.timezone") && e.contains("IANA"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn python_section_resolves_paths_and_checks_its_limits() {
+        let c = parse("[python]\ncwd = \"sites\"\npreload = [\"frappe\", \"my_app.tasks\"]\nisolation = \"reuse\"\nmax_memory_per_child = 300\n").unwrap();
+        let py = c.python.unwrap();
+        assert_eq!(py.cwd, PathBuf::from("/srv/bench/sites"));
+        assert_eq!(py.preload, ["frappe", "my_app.tasks"]);
+        assert_eq!(py.isolation, Isolation::Reuse);
+        assert_eq!(py.max_jobs_per_child, 5000);
+        assert_eq!(py.max_memory_per_child, 300 << 20);
+        let py = parse("[python]\n").unwrap().python.unwrap();
+        assert_eq!(
+            (py.cwd, py.isolation),
+            (PathBuf::from("/srv/bench"), Isolation::Fork)
+        );
+        let e = err("[python]\npreload = [\"my-app\"]\n");
+        assert!(
+            e.starts_with("hooks.toml:2:12: python.preload: `my-app`"),
+            "{e}"
+        );
+        let e = err("[python]\nisolation = \"thread\"\n");
+        assert!(
+            e.contains("`fork`") && e.contains("`reuse`") && e.contains("`interpreter`"),
+            "{e}"
+        );
+        let e = err("[python]\nmax_jobs_per_child = -1\n");
+        assert!(e.contains("python.max_jobs_per_child: is -1"), "{e}");
+        let e = err("[python]\nmax_memory_per_child = 9223372036854775807\n");
+        assert!(e.contains("python.max_memory_per_child"), "{e}");
     }
 
     #[test]

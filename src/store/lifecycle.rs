@@ -63,6 +63,9 @@ pub enum Outcome {
     },
     /// Interrupted by the worker's own cold shutdown: back to the head of its queue.
     Requeue,
+    /// The process running it died (not the job's doing): back to the head of its
+    /// queue while it has recoveries left under the policy, else failed with the reason.
+    Abandoned(String),
 }
 
 impl Outcome {
@@ -73,6 +76,7 @@ impl Outcome {
             Outcome::Stopped(_) => "stopped",
             Outcome::Retry { .. } => "retry",
             Outcome::Requeue => "requeue",
+            Outcome::Abandoned(_) => "abandoned",
         }
     }
 }
@@ -128,6 +132,10 @@ impl Finish {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {
     Ok,
+    /// An abandoned run: put back on its queue (`true`) or failed (`false`).
+    Abandoned {
+        requeued: bool,
+    },
     /// The job left the started registry while running (presumed abandoned and
     /// recovered elsewhere); this run's result was dropped.
     Lost,
@@ -222,7 +230,12 @@ impl Store {
     ///
     /// # Errors
     /// Redis failures; then nothing of the batch was recorded and it may be retried.
-    pub async fn finish(&self, worker: &str, batch: &[Finish]) -> Result<Vec<Recorded>> {
+    pub async fn finish(
+        &self,
+        worker: &str,
+        policy: &ReapPolicy,
+        batch: &[Finish],
+    ) -> Result<Vec<Recorded>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -231,11 +244,15 @@ impl Store {
         inv.arg(worker)
             .arg(timestamp::iso(now))
             .arg(timestamp::score(now))
-            .arg(batch.len());
+            .arg(batch.len())
+            .arg(if policy.requeue { "requeue" } else { "fail" })
+            .arg(policy.max_recoveries);
         for f in batch {
             let (ret, exc) = match &f.outcome {
                 Outcome::Finished(Some(v)) => (B64.encode(v), String::new()),
-                Outcome::Failed(tb) | Outcome::Stopped(tb) => (String::new(), encode_exc(tb)),
+                Outcome::Failed(tb) | Outcome::Stopped(tb) | Outcome::Abandoned(tb) => {
+                    (String::new(), encode_exc(tb))
+                }
                 _ => (String::new(), String::new()),
             };
             let (retry_at, retries_left, at_front) = match &f.outcome {
@@ -277,12 +294,11 @@ impl Store {
         }
         Ok(replies
             .iter()
-            .map(|r| {
-                if r == "ok" {
-                    Recorded::Ok
-                } else {
-                    Recorded::Lost
-                }
+            .map(|r| match r.as_str() {
+                "ok" => Recorded::Ok,
+                "requeued" => Recorded::Abandoned { requeued: true },
+                "failed" => Recorded::Abandoned { requeued: false },
+                _ => Recorded::Lost,
             })
             .collect())
     }

@@ -34,6 +34,7 @@ fn outcome(d: &Done) -> Outcome {
         },
         RunResult::Stopped(why) => Outcome::Stopped(why.clone()),
         RunResult::Interrupted => Outcome::Requeue,
+        RunResult::Abandoned(why) => Outcome::Abandoned(why.clone()),
     }
 }
 
@@ -86,7 +87,11 @@ async fn record(
             ));
             return vec![None; finishes.len()];
         }
-        match shared.store.finish(&shared.info.name, finishes).await {
+        match shared
+            .store
+            .finish(&shared.info.name, &shared.policy, finishes)
+            .await
+        {
             Ok(r) => {
                 shared.redis_ok();
                 return r.into_iter().map(Some).collect();
@@ -133,6 +138,20 @@ fn report(shared: &Shared, batch: &[Done], finishes: &[Finish], recorded: &[Opti
                 continue;
             }
             Some(Recorded::Ok) => {}
+            Some(Recorded::Abandoned { requeued }) => {
+                let Outcome::Abandoned(why) = &f.outcome else {
+                    continue;
+                };
+                let what = if *requeued {
+                    "put back at the head of its queue"
+                } else {
+                    "failed (no recoveries left, or [worker] abandoned = \"fail\")"
+                };
+                shared
+                    .log
+                    .warn(format!("{q}: job {id} was abandoned ({why}); {what}"));
+                continue;
+            }
         }
         let line = match &f.outcome {
             Outcome::Finished(_) => format!("{q}: Job OK ({id}) in {secs:.3}s"),
@@ -156,6 +175,7 @@ fn report(shared: &Shared, batch: &[Done], finishes: &[Finish], recorded: &[Opti
             Outcome::Requeue => format!(
                 "{q}: Job interrupted ({id}) after {secs:.3}s and put back at the head of its queue"
             ),
+            Outcome::Abandoned(_) => continue,
         };
         lines.push(line);
     }

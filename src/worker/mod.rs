@@ -35,7 +35,7 @@ use crate::service::Log;
 pub use crate::service::Shutdown;
 pub(crate) use crate::service::backoff;
 use crate::store::job::DEFAULT_TIMEOUT;
-use crate::store::lifecycle::{Claimant, Claimed, WorkerInfo};
+use crate::store::lifecycle::{Claimant, Claimed, ReapPolicy, WorkerInfo};
 use crate::store::{Store, StoreError};
 use runner::{Handlers, JobSpec, RunResult, Runners, Stopper};
 
@@ -176,6 +176,8 @@ struct Shared {
     cfg: Arc<Config>,
     info: WorkerInfo,
     log: Log,
+    /// What happens to jobs whose process died under them.
+    policy: ReapPolicy,
     running: Mutex<HashMap<String, Running>>,
     redis_down: AtomicBool,
     /// Jobs claimed whose end is not yet recorded in Redis. Recording can release
@@ -239,6 +241,12 @@ pub async fn run(
 ) -> Result<Summary> {
     let log = Log::to(opts.log_file.as_deref(), opts.quiet)?;
     log.reopen_on_sighup()?;
+    // The Python host imports the app before the worker registers: a broken import
+    // stops the worker here, with the traceback, and no job is taken.
+    let runners = tokio::select! {
+        r = Runners::start(cfg.clone(), handlers, log.clone()) => Arc::new(r?),
+        () = shutdown.warm.cancelled() => return Ok(Summary::default()),
+    };
     let info = WorkerInfo {
         name: opts.name.clone(),
         queues: opts.queues.clone(),
@@ -265,6 +273,10 @@ pub async fn run(
         cfg: cfg.clone(),
         info,
         log,
+        policy: ReapPolicy {
+            requeue: cfg.worker.abandoned == crate::config::Abandoned::Requeue,
+            max_recoveries: cfg.worker.max_recoveries,
+        },
         running: Mutex::new(HashMap::new()),
         redis_down: AtomicBool::new(false),
         unrecorded: AtomicUsize::new(0),
@@ -303,7 +315,6 @@ pub async fn run(
         )
     };
 
-    let runners = Arc::new(Runners::new(cfg.clone(), handlers));
     let slots = Arc::new(Semaphore::new(opts.concurrency));
     let tracker = TaskTracker::new();
     let mut pending_moved: Vec<(String, String)> = Vec::new();
@@ -473,6 +484,7 @@ pub async fn run(
             tracker.wait().await;
         }
     }
+    runners.shutdown().await;
     waiters_stop.cancel();
     for w in waiters {
         let _ = w.await;
@@ -559,7 +571,9 @@ pub async fn run_now(
             .filter(|t| *t > 0)
             .map(|t| Duration::from_secs(t as u64)),
     };
-    Ok(Runners::new(cfg, handlers)
-        .run(&spec, &Stopper::default())
-        .await)
+    Ok(
+        Runners::new(cfg, handlers, crate::service::Log::stdio(false))
+            .run(&spec, &Stopper::default())
+            .await,
+    )
 }

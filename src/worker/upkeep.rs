@@ -11,9 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::runner::StopReason;
 use super::{Shared, Shutdown, backoff};
-use crate::config::Abandoned;
 use crate::store::keys;
-use crate::store::lifecycle::ReapPolicy;
 
 /// Heartbeats and recovery sweeps until `stop`.
 pub(super) async fn run(shared: Arc<Shared>, _shutdown: Shutdown, stop: CancellationToken) {
@@ -22,10 +20,7 @@ pub(super) async fn run(shared: Arc<Shared>, _shutdown: Shutdown, stop: Cancella
     let beat = Duration::from_secs_f64(ttl as f64 / 4.0);
     // Sweeps are spread over workers by jitter; any one of them recovers a job.
     let sweep_every = Duration::from_secs_f64(ttl as f64 / 3.0);
-    let policy = ReapPolicy {
-        requeue: shared.cfg.worker.abandoned == Abandoned::Requeue,
-        max_recoveries: shared.cfg.worker.max_recoveries,
-    };
+    let policy = &shared.policy;
     let mut next_sweep = tokio::time::Instant::now();
     loop {
         let running = shared.running_list();
@@ -47,7 +42,7 @@ pub(super) async fn run(shared: Arc<Shared>, _shutdown: Shutdown, stop: Cancella
             Err(e) => shared.redis_error("heartbeat", &e),
         }
         if tokio::time::Instant::now() >= next_sweep {
-            match shared.store.reap(&shared.info.queues, &policy).await {
+            match shared.store.reap(&shared.info.queues, policy).await {
                 Ok(reaped) => {
                     for r in reaped {
                         let what = if r.requeued {

@@ -18,6 +18,8 @@ mod generated;
 mod interop;
 /// `bench jobs list` and `bench jobs show`.
 mod jobs;
+/// Python jobs: the warm host's fork and reuse modes, and a fresh interpreter.
+mod python;
 /// `bench schedule`: timing, catch-up, leadership, pause, delayed jobs.
 mod schedule;
 /// `bench setup supervisor|systemd` and `bench start`.

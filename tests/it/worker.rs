@@ -4,7 +4,7 @@ use nix::sys::signal::Signal;
 use redis::Commands;
 use serde_json::{Value as Json, json};
 
-use crate::harness::python::{self, py_dir};
+use crate::harness::python;
 use crate::harness::{Env, process_running, signal, wait_exit, wait_for};
 
 fn job(env: &Env, id: &str) -> HashMap<String, String> {
@@ -17,14 +17,6 @@ fn job(env: &Env, id: &str) -> HashMap<String, String> {
 fn rq_job(env: &Env, id: &str) -> Json {
     let url = env.redis.url();
     serde_json::from_slice(&python::script("rq_tool.py", &["job", &url, id]).stdout).unwrap()
-}
-
-fn python_hooks(extra: &str) -> String {
-    format!(
-        "[python]\nexecutable = {:?}\npath = [{:?}]\n{extra}",
-        python::bin("python").display().to_string(),
-        py_dir().display().to_string()
-    )
 }
 
 #[test]
@@ -112,82 +104,6 @@ fn burst_runs_builtins_and_records_them_as_rq_does() {
             .unwrap()
             .contains("Exception: kaput")
     );
-}
-
-#[test]
-fn runs_python_rq_jobs_with_their_own_types_both_serializers() {
-    for json_ser in [false, true] {
-        let env = Env::with_hooks(&python_hooks(&format!(
-            "[redis]\nserializer = \"{}\"\n",
-            if json_ser { "json" } else { "pickle" }
-        )));
-        let url = env.redis.url();
-        let mut add = vec![
-            "enqueue",
-            &url,
-            "default",
-            "tasks.add",
-            "--args",
-            "[1, 2]",
-            "--kwargs",
-            r#"{"c": 39}"#,
-            "--id",
-            "add",
-        ];
-        let mut boom = vec![
-            "enqueue",
-            &url,
-            "default",
-            "tasks.boom",
-            "--kwargs",
-            r#"{"msg": "zap"}"#,
-            "--id",
-            "boom",
-        ];
-        if json_ser {
-            add.push("--json");
-            boom.push("--json");
-        } else {
-            python::script(
-                "rq_tool.py",
-                &[
-                    "enqueue",
-                    &url,
-                    "default",
-                    "tasks.types",
-                    "--exotic",
-                    "--id",
-                    "types",
-                ],
-            );
-        }
-        python::script("rq_tool.py", &add);
-        python::script("rq_tool.py", &boom);
-        env.bench().args(["worker", "--burst"]).ok();
-
-        let mut read = vec!["job", &url, "add"];
-        if json_ser {
-            read.push("--json");
-        }
-        let py: Json = serde_json::from_slice(&python::script("rq_tool.py", &read).stdout).unwrap();
-        assert_eq!(py["status"], "finished", "{py}");
-        assert_eq!(py["return_value"], 42);
-        read[2] = "boom";
-        let py: Json = serde_json::from_slice(&python::script("rq_tool.py", &read).stdout).unwrap();
-        assert_eq!(py["status"], "failed");
-        let tb = py["exc_string"].as_str().unwrap();
-        assert!(
-            tb.contains("Traceback") && tb.contains("ValueError: zap"),
-            "{tb}"
-        );
-        if !json_ser {
-            let py = rq_job(&env, "types");
-            assert_eq!(
-                py["return_value"],
-                json!({"when": "datetime", "tags": "set", "raw": "bytes", "pair": "tuple"})
-            );
-        }
-    }
 }
 
 #[test]

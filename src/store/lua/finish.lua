@@ -1,24 +1,30 @@
 -- Record the end of a batch of job runs, each as Python RQ 2.x records it (rq-layout
 -- §10.6-10.8): job hash, registry, result stream, worker counters, dependents.
 --
--- ARGV: worker, now_iso, now_score, n, then 15 values per job:
+-- ARGV: worker, now_iso, now_score, n, abandoned policy (requeue|fail), max_recoveries,
+--       then 15 values per job:
 --   id, eid, queue, outcome, result_ttl, failure_ttl, failure_ttl_set (0/1),
 --   return_b64 ('' = None), exc_b64, started_float, ended_float,
 --   retry_at ('' = now), retries_left, at_front (0/1), has_dependencies (0/1)
--- outcome: finished | failed | stopped | retry | requeue
+-- outcome: finished | failed | stopped | retry | requeue | abandoned
+-- An abandoned run (its process died, not by the job's doing) is requeued at the head
+-- while the job has recoveries left under the policy, else failed with exc_b64, exactly
+-- as reap.lua treats the jobs of a dead worker.
 -- A run whose `<id>:<eid>` is no longer in the started registry was taken over (its
 -- worker was presumed dead and the job recovered); its result is dropped: 'lost'.
--- Returns 'ok' or 'lost' per job.
+-- Returns 'ok' or 'lost' per job; 'requeued' or 'failed' for abandoned runs.
 
 local worker, now_iso, now_s, n = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local policy, max_rec = ARGV[5], tonumber(ARGV[6])
 local wkey = K.worker .. worker
 local FIELDS = 15
+local BASE = 7
 
 -- Check key types first: a failing command midway would leave a half-finished job.
 -- Registries are per queue, so each queue's keys are checked once.
 local checked = {}
 for j = 0, n - 1 do
-  local b = 5 + j * FIELDS
+  local b = BASE + j * FIELDS
   local id, q = ARGV[b], ARGV[b + 2]
   local bad = check_type(K.job .. id, 'hash') or check_type(K.results .. id, 'stream')
   if bad then return bad end
@@ -81,7 +87,7 @@ end
 local out = {}
 local ok_count, failed_count, worked_total = 0, 0, 0
 for j = 0, n - 1 do
-  local b = 5 + j * FIELDS
+  local b = BASE + j * FIELDS
   local id, eid, q, outcome = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
   local result_ttl, failure_ttl, failure_ttl_set = tonumber(ARGV[b + 4]), tonumber(ARGV[b + 5]), ARGV[b + 6]
   local ret, exc, started, ended = ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10]
@@ -91,6 +97,16 @@ for j = 0, n - 1 do
   if redis.call('ZREM', K.started .. q, id .. ':' .. eid) == 0 then
     out[#out + 1] = 'lost'
   else
+    local verdict = nil
+    if outcome == 'abandoned' then
+      local done = tonumber(redis.call('HGET', jkey, 'bench_recoveries')) or 0
+      if policy == 'requeue' and done < max_rec then
+        redis.call('HSET', jkey, 'bench_recoveries', done + 1)
+        outcome, verdict = 'requeue', 'requeued'
+      else
+        outcome, verdict = 'failed', 'failed'
+      end
+    end
     redis.call('DEL', K.execution .. id .. ':' .. eid)
     redis.call('ZREM', K.executions .. id, eid)
     if outcome ~= 'requeue' then
@@ -142,7 +158,7 @@ for j = 0, n - 1 do
       redis.call('SADD', K.queues, K.queue .. q)
       redis.call('LPUSH', K.queue .. q, id)
     end
-    out[#out + 1] = 'ok'
+    out[#out + 1] = verdict or 'ok'
   end
 end
 

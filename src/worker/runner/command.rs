@@ -12,10 +12,56 @@ use tokio::process::Command;
 
 use super::{JobSpec, RunResult, StopReason, Stopper, timeout_message};
 use crate::config::{Config, MethodSpec};
+use crate::service::Log;
 use crate::store::{Serializer, payload};
 
 /// Bytes of stderr kept for the traceback of a failed command.
 const STDERR_TAIL: usize = 8 * 1024;
+/// Longest stderr line copied to the worker log; the rest is cut.
+const MAX_LINE: usize = 16 * 1024;
+
+/// Copies a job's stderr to the worker's log, line by line, tagged with the job id.
+pub(super) struct LineLog {
+    log: Log,
+    tag: String,
+    partial: Vec<u8>,
+}
+
+impl LineLog {
+    pub(super) fn new(log: &Log, job_id: &str) -> LineLog {
+        LineLog {
+            log: log.clone(),
+            tag: format!("job {job_id}"),
+            partial: Vec::new(),
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        self.partial.extend_from_slice(bytes);
+        while let Some(nl) = self.partial.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = self.partial.drain(..=nl).collect();
+            self.emit(&line[..line.len() - 1]);
+        }
+        if self.partial.len() > MAX_LINE {
+            let rest = std::mem::take(&mut self.partial);
+            self.emit(&rest);
+        }
+    }
+
+    fn finish(&mut self) {
+        if !self.partial.is_empty() {
+            let rest = std::mem::take(&mut self.partial);
+            self.emit(&rest);
+        }
+    }
+
+    fn emit(&self, line: &[u8]) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let line = &line[..line.len().min(MAX_LINE)];
+        self.log
+            .warn(format!("{}: {}", self.tag, String::from_utf8_lossy(line)));
+    }
+}
 
 /// How a process run ended.
 pub(super) struct ProcessEnd {
@@ -65,6 +111,7 @@ pub(super) async fn drive(
     stop: &Stopper,
     grace: Duration,
     max_stdout: usize,
+    lines: Option<LineLog>,
 ) -> std::io::Result<ProcessEnd> {
     let mut child = cmd.spawn()?;
     let pgid = child.id().map(|p| Pid::from_raw(p as i32));
@@ -77,7 +124,7 @@ pub(super) async fn drive(
         drop(input);
     };
     let out = read_limited(child.stdout.take(), max_stdout);
-    let err = read_tail(child.stderr.take(), STDERR_TAIL);
+    let err = read_tail(child.stderr.take(), STDERR_TAIL, lines);
     let limit = async {
         match timeout {
             Some(t) => tokio::time::sleep(t).await,
@@ -145,7 +192,11 @@ async fn read_limited(pipe: Option<impl AsyncRead + Unpin>, max: usize) -> (Vec<
     (kept, truncated)
 }
 
-async fn read_tail(pipe: Option<impl AsyncRead + Unpin>, keep: usize) -> String {
+async fn read_tail(
+    pipe: Option<impl AsyncRead + Unpin>,
+    keep: usize,
+    mut lines: Option<LineLog>,
+) -> String {
     let Some(mut pipe) = pipe else {
         return String::new();
     };
@@ -155,10 +206,16 @@ async fn read_tail(pipe: Option<impl AsyncRead + Unpin>, keep: usize) -> String 
         if n == 0 {
             break;
         }
+        if let Some(l) = lines.as_mut() {
+            l.feed(&buf[..n]);
+        }
         tail.extend_from_slice(&buf[..n]);
         if tail.len() > 2 * keep {
             tail.drain(..tail.len() - keep);
         }
+    }
+    if let Some(l) = lines.as_mut() {
+        l.finish();
     }
     if tail.len() > keep {
         tail.drain(..tail.len() - keep);
@@ -183,6 +240,7 @@ pub(super) async fn run(
     job: &JobSpec,
     stop: &Stopper,
     ser: Serializer,
+    log: &Log,
 ) -> RunResult {
     let mut cmd = command(&m.command);
     cmd.current_dir(m.cwd.as_deref().unwrap_or(&cfg.dir))
@@ -203,6 +261,7 @@ pub(super) async fn run(
         stop,
         grace,
         cfg.worker.result_max_bytes,
+        Some(LineLog::new(log, &job.id)),
     )
     .await
     {

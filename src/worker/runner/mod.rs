@@ -1,10 +1,12 @@
 //! How one job runs, by method: a registered handler (bench's built-ins and any a
-//! Rust program adds), a `[methods]` command, or the `[python]` runner. Each run is
-//! bounded by its timeout and can be stopped; processes run in their own process group
-//! so that stopping a job stops everything it started.
+//! Rust program adds), a `[methods]` command, or Python: the warm host's children
+//! (`host`) or a fresh interpreter (`python`). Each run is bounded by its timeout and
+//! can be stopped; processes run in their own process group so that stopping a job
+//! stops everything it started.
 
 mod command;
 mod handlers;
+pub mod host;
 mod python;
 
 use std::sync::Arc;
@@ -14,8 +16,10 @@ use std::time::Duration;
 use serde_json::{Map, Value as Json};
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use crate::config::{Config, Isolation};
+use crate::service::Log;
 use crate::store::Serializer;
+use host::{HostError, PyHost};
 
 pub use handlers::{Handler, Handlers, JobInput};
 
@@ -45,6 +49,9 @@ pub enum RunResult {
     Stopped(String),
     /// Interrupted by a cold shutdown; the job goes back to its queue.
     Interrupted,
+    /// The process that ran it died under it (the Python host crashed): the job goes
+    /// back to its queue or fails, per `[worker] abandoned`, as if its worker had died.
+    Abandoned(String),
 }
 
 /// Why a running job is being stopped.
@@ -112,16 +119,42 @@ pub struct Runners {
     cfg: Arc<Config>,
     handlers: Handlers,
     serializer: Serializer,
+    log: Log,
+    host: Option<Arc<PyHost>>,
 }
 
 impl Runners {
-    pub fn new(cfg: Arc<Config>, handlers: Handlers) -> Runners {
+    /// Runners that start no process ahead of time: Python jobs get a fresh
+    /// interpreter each (`bench enqueue --now`).
+    pub fn new(cfg: Arc<Config>, handlers: Handlers, log: Log) -> Runners {
         let serializer = cfg.serializer;
         Runners {
             cfg,
             handlers,
             serializer,
+            log,
+            host: None,
         }
+    }
+
+    /// The worker's runners: with `[python]` in a warm isolation mode, the Python host
+    /// is started (and its preload imported) before the first job.
+    ///
+    /// # Errors
+    /// [`HostError`] when the host cannot start or a preload import fails.
+    pub async fn start(
+        cfg: Arc<Config>,
+        handlers: Handlers,
+        log: Log,
+    ) -> Result<Runners, HostError> {
+        let mut r = Runners::new(cfg, handlers, log);
+        if let Some(py) = &r.cfg.python
+            && py.isolation != Isolation::Interpreter
+        {
+            let grace = Duration::from_secs(r.cfg.worker.kill_grace);
+            r.host = Some(PyHost::start(py, r.serializer, grace, &r.log).await?);
+        }
+        Ok(r)
     }
 
     /// Runs `job` to its end, its timeout, or until `stop` fires.
@@ -130,10 +163,13 @@ impl Runners {
             return handlers::run(h, job, self.serializer, stop).await;
         }
         if let Some(m) = self.cfg.methods.get(&job.method) {
-            return command::run(m, &self.cfg, job, stop, self.serializer).await;
+            return command::run(m, &self.cfg, job, stop, self.serializer, &self.log).await;
+        }
+        if let Some(host) = &self.host {
+            return host.run(job, stop).await;
         }
         if let Some(py) = &self.cfg.python {
-            return python::run(py, &self.cfg, job, stop, self.serializer).await;
+            return python::run(py, &self.cfg, job, stop, self.serializer, &self.log).await;
         }
         RunResult::Failed(format!(
             "no runner for method {}: add [methods.\"{}\"] or a [python] section to {}",
@@ -141,5 +177,12 @@ impl Runners {
             job.method,
             self.cfg.source_shown()
         ))
+    }
+
+    /// Stops the Python host, if one runs, once no job is left.
+    pub async fn shutdown(&self) {
+        if let Some(h) = &self.host {
+            h.shutdown().await;
+        }
     }
 }
