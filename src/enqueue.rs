@@ -279,7 +279,7 @@ fn build(
             "`{method}` is not a dotted method path like `my_app.tasks.send_mail`"
         ));
     }
-    let mut job = cfg.job(queue, method).ok_or_else(|| {
+    let mut job = NewJob::configured(cfg, queue, method).ok_or_else(|| {
         usage!(
             "unknown queue `{queue}`; configured queues: {} (add more under [queues] in {})",
             cfg.queue_names().join(", "),

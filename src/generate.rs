@@ -5,10 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use clap::CommandFactory;
 use clap_complete::Shell;
-
-use crate::cli::Cli;
 
 /// Options of the hidden `bench generate`.
 #[derive(Debug, Clone, clap::Args)]
@@ -18,8 +15,9 @@ pub struct GenerateArgs {
     pub dir: PathBuf,
 }
 
-/// Every generated file: path relative to the project root, and contents.
-pub fn files() -> Vec<(PathBuf, Vec<u8>)> {
+/// Every generated file for the command line `cmd`: path relative to the project
+/// root, and contents.
+pub fn files(cmd: &clap::Command) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     for (shell, name) in [
         (Shell::Bash, "bench.bash"),
@@ -29,10 +27,10 @@ pub fn files() -> Vec<(PathBuf, Vec<u8>)> {
         (Shell::PowerShell, "_bench.ps1"),
     ] {
         let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "bench", &mut buf);
+        clap_complete::generate(shell, &mut cmd.clone(), "bench", &mut buf);
         out.push((Path::new("completions").join(name), buf));
     }
-    man_pages(&Cli::command(), "bench", &mut out);
+    man_pages(cmd, "bench", &mut out);
     out
 }
 
@@ -54,9 +52,9 @@ fn man_pages(cmd: &clap::Command, name: &str, out: &mut Vec<(PathBuf, Vec<u8>)>)
     }
 }
 
-/// Writes every generated file under `args.dir`.
-pub fn run(args: &GenerateArgs) -> Result<()> {
-    for (rel, contents) in files() {
+/// Writes every generated file for `cmd` under `args.dir`.
+pub fn run(args: &GenerateArgs, cmd: &clap::Command) -> Result<()> {
+    for (rel, contents) in files(cmd) {
         let path = args.dir.join(&rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)

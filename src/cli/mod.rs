@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 pub mod frappe;
 
@@ -144,7 +144,7 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     if let Command::Generate(args) = &cli.command {
-        return generate::run(args);
+        return generate::run(args, &Cli::command());
     }
     let explicit =
         std::env::var_os("BENCH_CONFIG").is_some() || cli.config != Path::new("hooks.toml");

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::store::Serializer;
+use crate::config::Serializer;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -15,7 +15,6 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::cron::CronExpr;
-use crate::store::{NewJob, Serializer};
 use hooks::Hooks;
 
 /// Redis used when nothing is configured.
@@ -42,6 +41,18 @@ pub enum ConfigError {
         col: usize,
         message: String,
     },
+}
+
+/// How job data, meta and results are written (`[redis] serializer`). Reading
+/// accepts both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Serializer {
+    /// `pickle.dumps`, RQ's and Frappe's default.
+    #[default]
+    Pickle,
+    /// `json.dumps`, RQ's `JSONSerializer`.
+    Json,
 }
 
 /// What to do with a job whose worker died while running it.
@@ -258,27 +269,6 @@ impl Config {
         self.queues.iter().find(|q| self.qname(&q.name) == qname)
     }
 
-    /// A job for `method` on the configured queue `queue` (unprefixed), with this
-    /// configuration's defaults: the method's timeout, else the queue's; the `[jobs]`
-    /// TTLs; a fresh id. `None` when the queue is not configured.
-    pub fn job(&self, queue: &str, method: &str) -> Option<NewJob> {
-        let q = self.queue(queue)?;
-        Some(NewJob {
-            id: crate::store::job::new_id(),
-            queue: self.qname(queue),
-            func: method.to_owned(),
-            timeout: Some(
-                self.methods
-                    .get(method)
-                    .and_then(|m| m.timeout)
-                    .unwrap_or(q.timeout),
-            ),
-            result_ttl: self.jobs.result_ttl,
-            failure_ttl: self.jobs.failure_ttl,
-            ..NewJob::default()
-        })
-    }
-
     /// Configured queue names, for error messages.
     pub fn queue_names(&self) -> Vec<&str> {
         self.queues.iter().map(|q| q.name.as_str()).collect()
@@ -382,8 +372,10 @@ impl Validator<'_> {
 
         let (redis_url, redis_url_configured) = match raw.redis.url {
             Some(u) => {
-                if let Err(e) = crate::store::Endpoint::parse(u.get_ref()) {
-                    return self.err(u.span(), "redis.url", format!("{e}; expected redis://[user:password@]host[:port][/db], rediss://... or unix:///path"));
+                if let Err(e) =
+                    redis::IntoConnectionInfo::into_connection_info(u.get_ref().as_str())
+                {
+                    return self.err(u.span(), "redis.url", format!("`{}` is not a Redis URL ({e}); expected redis://[user:password@]host[:port][/db], rediss://... or unix:///path", redact_url(u.get_ref())));
                 }
                 (u.into_inner(), true)
             }
@@ -715,6 +707,21 @@ impl Validator<'_> {
     }
 }
 
+/// Hides the password of a URL like `redis://user:secret@host/0`, for messages.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((cred, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match cred.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None if !cred.is_empty() => format!("{scheme}://***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
 /// Checks a dotted Python-style path such as `my_app.tasks.send`.
 fn check_method_path(m: &str) -> Result<(), String> {
     let ok = m.split('.').count() >= 2
@@ -863,6 +870,15 @@ mod tests {
         assert!(e.contains("python.max_jobs_per_child: is -1"), "{e}");
         let e = err("[python]\nmax_memory_per_child = 9223372036854775807\n");
         assert!(e.contains("python.max_memory_per_child"), "{e}");
+    }
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(redact_url("redis://u:pw@h:1/2"), "redis://u:***@h:1/2");
+        assert_eq!(redact_url("redis://:pw@h"), "redis://:***@h");
+        assert_eq!(redact_url("redis://h:6379/0"), "redis://h:6379/0");
+        let e = err("[redis]\nurl = \"http://u:secret@nope\"\n");
+        assert!(e.contains("redis.url") && !e.contains("secret"), "{e}");
     }
 
     #[test]

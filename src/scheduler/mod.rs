@@ -52,8 +52,7 @@ pub struct ScheduleArgs {
 /// The job one scheduled method enqueues: the method itself, on its event's queue,
 /// with its fixed id and the event name in `meta`.
 pub fn job_for(cfg: &Config, s: &Scheduled) -> NewJob {
-    let job = cfg
-        .job(&s.queue, &s.method)
+    let job = NewJob::configured(cfg, &s.queue, &s.method)
         .expect("scheduled events use the built-in default and long queues");
     let mut meta = Map::new();
     meta.insert("event".into(), s.event.clone().into());

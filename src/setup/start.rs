@@ -230,9 +230,7 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
 async fn demo(cfg: &Config, store: &Store) -> Result<()> {
     let job = |queue: &str, func: &str, kwargs: serde_json::Value| NewJob {
         kwargs: kwargs.as_object().cloned().unwrap_or_default(),
-        ..cfg
-            .job(queue, func)
-            .expect("the built-in queues always exist")
+        ..NewJob::configured(cfg, queue, func).expect("the built-in queues always exist")
     };
     let now = Utc::now();
     let jobs = [

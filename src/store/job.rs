@@ -344,6 +344,27 @@ pub struct NewJob {
 pub const DEFAULT_TIMEOUT: i64 = 180;
 
 impl NewJob {
+    /// A job for `method` on the configured queue `queue` (unprefixed), with the
+    /// configuration's defaults: the method's timeout, else the queue's; the `[jobs]`
+    /// TTLs; a fresh id. `None` when the queue is not configured.
+    pub fn configured(cfg: &crate::config::Config, queue: &str, method: &str) -> Option<NewJob> {
+        let q = cfg.queue(queue)?;
+        Some(NewJob {
+            id: new_id(),
+            queue: cfg.qname(queue),
+            func: method.to_owned(),
+            timeout: Some(
+                cfg.methods
+                    .get(method)
+                    .and_then(|m| m.timeout)
+                    .unwrap_or(q.timeout),
+            ),
+            result_ttl: cfg.jobs.result_ttl,
+            failure_ttl: cfg.jobs.failure_ttl,
+            ..NewJob::default()
+        })
+    }
+
     /// The hash fields, in RQ's order. `enqueued` is false for scheduled jobs, which
     /// RQ writes without `enqueued_at` and with status `scheduled`.
     pub fn fields(

@@ -6,21 +6,11 @@
 //! the rest of bench as `serde_json::Value`, the common denominator of both formats.
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use serde_pickle::{DeOptions, HashableValue, SerOptions, Value as Py};
 use std::cell::RefCell;
 
-/// How `data`, `meta` and results are written. Reading accepts both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Serializer {
-    /// `pickle.dumps`, RQ's and Frappe's default.
-    #[default]
-    Pickle,
-    /// `json.dumps`, RQ's `JSONSerializer`.
-    Json,
-}
+pub use crate::config::Serializer;
 
 /// Why bytes from Redis could not be decoded.
 #[derive(Debug, thiserror::Error)]

@@ -9,7 +9,9 @@ fn completions_and_man_pages_are_current() {
     let update = std::env::var_os("BENCH_UPDATE_GENERATED").is_some();
     let mut stale = Vec::new();
     let mut expected = std::collections::BTreeSet::new();
-    for (rel, contents) in bench::generate::files() {
+    for (rel, contents) in
+        bench::generate::files(&<bench::cli::Cli as clap::CommandFactory>::command())
+    {
         let path = root.join(&rel);
         expected.insert(rel.clone());
         if std::fs::read(&path).ok().as_deref() != Some(&contents[..]) {
