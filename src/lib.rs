@@ -10,6 +10,7 @@
 //! - [`setup`]: supervisor and systemd configuration, and `bench start`.
 //! - [`store`]: Redis in Python RQ's layout: keys, encodings, Lua scripts. Every
 //!   feature reaches Redis through it; it knows nothing above itself.
+//! - [`open`]: the Redis a command works on, in the RQ layout the deployment reads.
 //! - [`cron`]: croniter-compatible cron expressions, pure.
 //! - [`output`], [`error`], [`generate`]: presentation, exit codes, generated docs.
 
@@ -20,6 +21,7 @@ pub mod cron;
 pub mod enqueue;
 pub mod error;
 pub mod generate;
+pub mod open;
 pub mod output;
 pub mod scheduler;
 pub mod service;

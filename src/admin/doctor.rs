@@ -48,7 +48,14 @@ struct Queue {
 }
 
 #[derive(Serialize)]
+struct Layout {
+    rq: u8,
+    why: String,
+}
+
+#[derive(Serialize)]
 struct Report {
+    rq_layout: Layout,
     workers: Vec<Worker>,
     scheduler: serde_json::Value,
     queues: Vec<Queue>,
@@ -88,6 +95,25 @@ pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
             ));
         }
         workers.push(w);
+    }
+
+    for w in store.python_rq_workers().await? {
+        let major = w
+            .version
+            .split('.')
+            .next()
+            .and_then(|m| m.parse::<u8>().ok());
+        if major.is_some_and(|m| m != store.layout().number()) {
+            warnings.push(format!(
+                "Python RQ worker {} runs RQ {}, but bench writes RQ {}'s layout ({}); set [redis] rq = \"{}\" in {}",
+                w.name,
+                w.version,
+                store.layout().number(),
+                store.layout_reason(),
+                major.unwrap_or_default(),
+                cfg.source_shown()
+            ));
+        }
     }
 
     let paused = store.scheduler_paused().await?;
@@ -157,6 +183,10 @@ pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
     }
 
     let report = Report {
+        rq_layout: Layout {
+            rq: store.layout().number(),
+            why: store.layout_reason().to_owned(),
+        },
         workers,
         scheduler,
         queues: queues.into_values().collect(),
@@ -176,7 +206,10 @@ pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
 }
 
 fn print(r: &Report) -> std::io::Result<()> {
-    let mut out = vec![format!("Workers online: {}", r.workers.len())];
+    let mut out = vec![
+        format!("RQ layout: {} ({})", r.rq_layout.rq, r.rq_layout.why),
+        format!("Workers online: {}", r.workers.len()),
+    ];
     for w in &r.workers {
         out.push(format!(
             "  {} [{}] {}{} heartbeat {}s ago",

@@ -281,7 +281,5 @@ fn light<F: std::future::Future<Output = Result<()>>>(f: F) -> Result<()> {
 }
 
 async fn open(cfg: &Config) -> Result<Store> {
-    Store::open(&cfg.redis_url).await.map_err(|e| {
-        anyhow::anyhow!("{e}\nhint: start redis-server, or point [redis] url in {} (or --redis-url) at a running one", cfg.source_shown())
-    })
+    crate::open::store(cfg).await
 }

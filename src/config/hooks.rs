@@ -23,6 +23,8 @@ pub(crate) struct Hooks {
     pub methods: IndexMap<Spanned<String>, MethodSection>,
     pub python: Option<PythonSection>,
     #[serde(default)]
+    pub frappe: FrappeSection,
+    #[serde(default)]
     pub worker: WorkerSection,
     #[serde(default)]
     pub scheduler: SchedulerSection,
@@ -35,6 +37,7 @@ pub(crate) struct Hooks {
 pub(crate) struct RedisSection {
     pub url: Option<Spanned<String>>,
     pub serializer: Option<Serializer>,
+    pub rq: Option<crate::config::RqVersion>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +78,13 @@ pub(crate) struct PythonSection {
     pub isolation: Option<crate::config::Isolation>,
     pub max_jobs_per_child: Option<Spanned<i64>>,
     pub max_memory_per_child: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FrappeSection {
+    pub sites_path: Option<String>,
+    pub bench: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -55,6 +55,21 @@ pub enum Serializer {
     Json,
 }
 
+/// Which Python RQ's Redis layout bench writes (`[redis] rq`): RQ 1.x (Frappe 15's
+/// pin) files a started job under its plain id and keeps no execution records; RQ 2.x
+/// files `<id>:<execution id>` with an execution record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum RqVersion {
+    /// Decided when bench connects; see `store::Store::resolve_layout`.
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "1")]
+    V1,
+    #[serde(rename = "2")]
+    V2,
+}
+
 /// What to do with a job whose worker died while running it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -127,6 +142,22 @@ pub struct PythonSpec {
     pub max_memory_per_child: u64,
 }
 
+/// Where a Frappe bench is: its `sites` folder turns Frappe mode on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrappeSpec {
+    /// The bench's `sites` folder (Frappe mode), absolute.
+    pub sites_path: Option<PathBuf>,
+    /// frappe-bench's own CLI, for the commands bench hands over.
+    pub bench: Option<PathBuf>,
+}
+
+impl FrappeSpec {
+    /// The bench folder, above `sites`.
+    pub fn bench_dir(&self) -> Option<&Path> {
+        self.sites_path.as_deref().and_then(Path::parent)
+    }
+}
+
 /// Worker behaviour.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkerSpec {
@@ -185,10 +216,12 @@ pub struct Config {
     /// Whether the URL came from the file, a flag or the environment.
     pub redis_url_configured: bool,
     pub serializer: Serializer,
+    pub rq: RqVersion,
     pub queues: Vec<QueueSpec>,
     pub jobs: JobDefaults,
     pub methods: IndexMap<String, MethodSpec>,
     pub python: Option<PythonSpec>,
+    pub frappe: FrappeSpec,
     pub worker: WorkerSpec,
     pub scheduler: SchedulerSpec,
     pub events: Vec<EventSpec>,
@@ -545,6 +578,10 @@ impl Validator<'_> {
             )?,
         };
 
+        let frappe = FrappeSpec {
+            sites_path: raw.frappe.sites_path.map(|p| dir.join(p)),
+            bench: raw.frappe.bench.map(|p| dir.join(p)),
+        };
         let events = self.events(
             &raw.scheduler_events,
             bench_id.as_deref().unwrap_or(&dir.display().to_string()),
@@ -558,10 +595,12 @@ impl Validator<'_> {
             redis_url,
             redis_url_configured,
             serializer: raw.redis.serializer.unwrap_or_default(),
+            rq: raw.redis.rq.unwrap_or_default(),
             queues,
             jobs,
             methods,
             python,
+            frappe,
             worker,
             scheduler,
             events,

@@ -102,7 +102,7 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
         .unwrap_or(8)
         .max(8);
     let mut redis = None;
-    let store = match Store::open(&cfg.redis_url).await {
+    let store = match crate::open::store(cfg).await {
         Ok(s) => s,
         Err(e) => {
             let Some((host, port)) = local_redis(&cfg.redis_url) else {
@@ -139,7 +139,7 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
             let mut waited = 0;
             loop {
                 tokio::time::sleep(Duration::from_millis(100)).await;
-                if let Ok(s) = Store::open(&cfg.redis_url).await {
+                if let Ok(s) = crate::open::store(cfg).await {
                     break s;
                 }
                 waited += 1;

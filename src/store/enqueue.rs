@@ -6,7 +6,6 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 
 use super::job::{JobStatus, NewJob};
 use super::payload::Serializer;
-use super::scripts::scripts;
 use super::timestamp;
 use super::{Result, Store, StoreError};
 
@@ -55,7 +54,7 @@ impl Store {
         ser: Serializer,
         now: DateTime<Utc>,
     ) -> Result<Vec<Enqueued>> {
-        let mut inv = scripts().enqueue.prepare_invoke();
+        let mut inv = self.scripts().enqueue.prepare_invoke();
         inv.arg(jobs.len());
         let run_at = run_at
             .map(|t| timestamp::score(t).to_string())

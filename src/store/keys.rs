@@ -110,6 +110,28 @@ pub fn worker_name(key: &str) -> Option<&str> {
     key.strip_prefix(WORKER)
 }
 
+/// The member a started job is filed under in the started registry.
+pub fn started_member(layout: super::Layout, id: &str, eid: &str) -> String {
+    match layout {
+        super::Layout::Rq1 => id.to_owned(),
+        super::Layout::Rq2 => format!("{id}:{eid}"),
+    }
+}
+
+/// The job id of a started-registry member of either layout: RQ 2.x files
+/// `<id>:<eid>` with a 32-hex execution id; RQ 1.x the plain id, which may itself hold
+/// colons (Frappe 15's `<site>::<uuid>`).
+pub fn started_job_id(member: &str) -> &str {
+    match member.rsplit_once(':') {
+        Some((id, eid))
+            if !id.is_empty() && eid.len() == 32 && eid.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            id
+        }
+        _ => member,
+    }
+}
+
 /// `rq:workers:<q>`: workers listening on `q`, read by `rq info`.
 pub fn workers_of(q: &str) -> String {
     format!("{WORKERS_OF}{q}")
@@ -193,6 +215,26 @@ mod tests {
         assert_eq!(queue_name("rq:queue:b:long"), Some("b:long"));
         assert_eq!(queue_name("rq:queue:"), None);
         assert_eq!(queue_name("other"), None);
+    }
+
+    #[test]
+    fn started_members_of_both_layouts_give_the_job_id() {
+        let eid = "0123456789abcdef0123456789abcdef";
+        assert_eq!(started_job_id(&format!("job-1:{eid}")), "job-1");
+        assert_eq!(started_job_id("job-1"), "job-1");
+        assert_eq!(
+            started_job_id("site.local::9df6e8e3-0b1c-4d5e-8f00-0123456789ab"),
+            "site.local::9df6e8e3-0b1c-4d5e-8f00-0123456789ab"
+        );
+        assert_eq!(started_job_id(&format!("s::u:{eid}")), "s::u");
+        assert_eq!(started_job_id(&format!(":{eid}")), format!(":{eid}"));
+        assert_eq!(started_job_member_round_trip(), ["j", "j"]);
+    }
+
+    fn started_job_member_round_trip() -> [String; 2] {
+        let eid = "0123456789abcdef0123456789abcdef";
+        [super::super::Layout::Rq1, super::super::Layout::Rq2]
+            .map(|l| started_job_id(&started_member(l, "j", eid)).to_owned())
     }
 
     #[test]

@@ -9,16 +9,16 @@ use redis::aio::MultiplexedConnection;
 
 use super::job::JobHash;
 use super::keys::{self, Registry};
-use super::scripts::scripts;
 use super::timestamp;
-use super::{Result, Store, StoreError, payload};
+use super::{Layout, Result, Store, StoreError, payload};
 
 /// RQ's default seconds to keep a finished job when the job does not say.
 pub const DEFAULT_RESULT_TTL: i64 = 500;
 /// RQ's default seconds to keep a failed job when the job does not say.
 pub const DEFAULT_FAILURE_TTL: i64 = 31_536_000;
 
-/// A job a worker has started: it is in `rq:wip:<queue>` as `<id>:<eid>`.
+/// A job a worker has started: it is in `rq:wip:<queue>` (as `<id>:<eid>` in RQ 2's
+/// layout, as `<id>` in RQ 1's).
 #[derive(Debug, Clone)]
 pub struct Claimed {
     pub id: String,
@@ -189,7 +189,7 @@ impl Store {
         moved: &[(String, String)],
     ) -> Result<Claim> {
         let now = Utc::now();
-        let mut inv = scripts().claim.prepare_invoke();
+        let mut inv = self.scripts().claim.prepare_invoke();
         inv.arg(who.worker)
             .arg(timestamp::iso(now))
             .arg(timestamp::unix_float(now))
@@ -218,7 +218,7 @@ impl Store {
         if moved.is_empty() {
             return Ok(());
         }
-        let mut inv = scripts().giveback.prepare_invoke();
+        let mut inv = self.scripts().giveback.prepare_invoke();
         for (q, id) in moved {
             inv.arg(q).arg(id);
         }
@@ -240,7 +240,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let now = Utc::now();
-        let mut inv = scripts().finish.prepare_invoke();
+        let mut inv = self.scripts().finish.prepare_invoke();
         inv.arg(worker)
             .arg(timestamp::iso(now))
             .arg(timestamp::score(now))
@@ -310,7 +310,7 @@ impl Store {
             "Moved to FailedJobRegistry, due to AbandonedJobError, at {}: the worker running this job stopped sending heartbeats",
             timestamp::iso(now)
         ));
-        let mut inv = scripts().reap.prepare_invoke();
+        let mut inv = self.scripts().reap.prepare_invoke();
         inv.arg(timestamp::iso(now))
             .arg(timestamp::score(now))
             .arg(if policy.requeue { "requeue" } else { "fail" })
@@ -417,23 +417,24 @@ impl Store {
             p.hset(&key, "state", "idle").ignore();
         }
         for (q, id, eid) in running {
-            let member = format!("{id}:{eid}");
             p.cmd("ZADD")
                 .arg(keys::registry(Registry::Started, q))
                 .arg("XX")
                 .arg(score + ttl)
-                .arg(&member)
+                .arg(keys::started_member(self.layout(), id, eid))
                 .ignore();
-            p.hset(keys::execution(id, eid), "last_heartbeat", &f)
-                .ignore();
-            p.expire(keys::execution(id, eid), ttl).ignore();
-            p.cmd("ZADD")
-                .arg(keys::executions(id))
-                .arg("XX")
-                .arg(score + ttl + 60)
-                .arg(eid)
-                .ignore();
-            p.expire(keys::executions(id), ttl + 60).ignore();
+            if self.layout() == Layout::Rq2 {
+                p.hset(keys::execution(id, eid), "last_heartbeat", &f)
+                    .ignore();
+                p.expire(keys::execution(id, eid), ttl).ignore();
+                p.cmd("ZADD")
+                    .arg(keys::executions(id))
+                    .arg("XX")
+                    .arg(score + ttl + 60)
+                    .arg(eid)
+                    .ignore();
+                p.expire(keys::executions(id), ttl + 60).ignore();
+            }
             p.hset(keys::job(id), "last_heartbeat", &iso).ignore();
         }
         let (existed,): (bool,) = p.query_async(&mut self.conn()).await?;

@@ -8,7 +8,6 @@ use redis::AsyncCommands;
 use super::job::JobStatus;
 use super::keys;
 use super::payload;
-use super::scripts::scripts;
 use super::timestamp;
 use super::{Result, Store, StoreError};
 
@@ -55,7 +54,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut inv = scripts().requeue.prepare_invoke();
+        let mut inv = self.scripts().requeue.prepare_invoke();
         inv.arg(timestamp::iso(Utc::now()))
             .arg(if at_front { "1" } else { "0" })
             .arg(payload::compress(b""));
@@ -80,7 +79,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut inv = scripts().purge.prepare_invoke();
+        let mut inv = self.scripts().purge.prepare_invoke();
         inv.arg(queue).arg(status.as_str());
         for id in ids {
             inv.arg(id);
@@ -97,7 +96,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut inv = scripts().cancel.prepare_invoke();
+        let mut inv = self.scripts().cancel.prepare_invoke();
         inv.arg(timestamp::score(Utc::now()));
         for id in ids {
             inv.arg(id);

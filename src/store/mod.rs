@@ -31,6 +31,7 @@ pub use connect::Endpoint;
 pub use enqueue::Enqueued;
 pub use job::{JobHash, JobStatus, NewJob};
 pub use payload::Serializer;
+pub use query::RqWorkerVersion;
 
 /// Errors from the Redis layer.
 #[derive(Debug, thiserror::Error)]
@@ -82,11 +83,32 @@ impl StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The Python RQ layout a store writes; see [`crate::config::RqVersion`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// RQ 1.x (Frappe 15): started jobs filed under their plain id, no executions.
+    Rq1,
+    /// RQ 2.x: started jobs filed as `<id>:<execution id>`, with execution records.
+    Rq2,
+}
+
+impl Layout {
+    pub fn number(self) -> u8 {
+        match self {
+            Layout::Rq1 => 1,
+            Layout::Rq2 => 2,
+        }
+    }
+}
+
 /// A handle on one Redis database holding RQ data. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     endpoint: Endpoint,
     conn: ConnectionManager,
+    layout: Layout,
+    /// Why this layout, for `bench doctor`.
+    layout_reason: std::sync::Arc<str>,
 }
 
 impl Store {
@@ -97,7 +119,32 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store> {
         let endpoint = Endpoint::parse(url)?;
         let conn = endpoint.manager().await?;
-        Ok(Store { endpoint, conn })
+        Ok(Store {
+            endpoint,
+            conn,
+            layout: Layout::Rq2,
+            layout_reason: "RQ 2.x is the default".into(),
+        })
+    }
+
+    /// The same Redis, written in `layout`, for the reason given.
+    pub fn with_layout(mut self, layout: Layout, reason: &str) -> Store {
+        self.layout = layout;
+        self.layout_reason = reason.into();
+        self
+    }
+
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// Why this store writes its layout.
+    pub fn layout_reason(&self) -> &str {
+        &self.layout_reason
+    }
+
+    fn scripts(&self) -> &'static scripts::Scripts {
+        scripts::scripts(self.layout)
     }
 
     pub fn endpoint(&self) -> &Endpoint {

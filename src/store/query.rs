@@ -243,10 +243,52 @@ impl Store {
     }
 }
 
-/// `<id>:<eid>` to `<id>`; RQ tolerates members without an execution id.
+/// A Python RQ worker registered on this Redis, by the RQ version it wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RqWorkerVersion {
+    pub name: String,
+    pub version: String,
+}
+
+impl Store {
+    /// The Python RQ workers in `rq:workers` and their RQ versions; bench's own
+    /// workers (which say `bench` in `python_version`) are left out.
+    pub async fn python_rq_workers(&self) -> Result<Vec<RqWorkerVersion>> {
+        let mut c = self.conn();
+        let mut members: Vec<String> = c.smembers(keys::WORKERS).await?;
+        members.sort();
+        members.truncate(1000);
+        if members.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut p = redis::pipe();
+        for m in &members {
+            p.cmd("HMGET").arg(m).arg("version").arg("python_version");
+        }
+        let rows: Vec<(Option<String>, Option<String>)> = p.query_async(&mut c).await?;
+        Ok(members
+            .iter()
+            .zip(rows)
+            .filter_map(|(m, (version, py))| {
+                let version = version?;
+                if py.as_deref().is_some_and(|p| p.starts_with("bench")) {
+                    return None;
+                }
+                Some(RqWorkerVersion {
+                    name: keys::worker_name(m).unwrap_or(m).to_owned(),
+                    version,
+                })
+            })
+            .collect())
+    }
+}
+
+/// A started-registry member of either RQ layout to its job id.
 pub fn strip_execution(member: String) -> String {
-    match member.split_once(':') {
-        Some((id, _)) => id.to_owned(),
-        None => member,
+    let id = keys::started_job_id(&member);
+    if id.len() == member.len() {
+        member
+    } else {
+        id.to_owned()
     }
 }

@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use super::job::NewJob;
 use super::keys;
 use super::payload::Serializer;
-use super::scripts::scripts;
 use super::timestamp;
 use super::{Result, Store, StoreError};
 
@@ -70,7 +69,8 @@ pub struct LeaderInfo {
 impl Store {
     /// Takes or renews the lease for `me`; see [`Leadership`].
     pub async fn lease(&self, me: &str, lease_ms: i64) -> Result<Leadership> {
-        let (token, holder, ms): (i64, String, i64) = scripts()
+        let (token, holder, ms): (i64, String, i64) = self
+            .scripts()
             .lease
             .key(keys::SCHEDULER_LEASE)
             .key(keys::SCHEDULER_EPOCH)
@@ -91,7 +91,8 @@ impl Store {
 
     /// Gives the lease up (on a clean stop), so another scheduler takes over at once.
     pub async fn release_lease(&self, me: &str) -> Result<()> {
-        let _: (i64, String, i64) = scripts()
+        let _: (i64, String, i64) = self
+            .scripts()
             .lease
             .key(keys::SCHEDULER_LEASE)
             .key(keys::SCHEDULER_EPOCH)
@@ -199,7 +200,7 @@ impl Store {
             .trim_end_matches("\"outcome\":\"\"")
             .to_owned();
         let fields = job.fields(ser, now, true)?;
-        let mut inv = scripts().fire.prepare_invoke();
+        let mut inv = self.scripts().fire.prepare_invoke();
         inv.key(keys::SCHEDULER_LEASE)
             .key(keys::SCHEDULER_EPOCH)
             .key(keys::SCHEDULE_LAST_SLOT)
@@ -242,7 +243,7 @@ impl Store {
         lock_seconds: i64,
     ) -> Result<Vec<(String, String)>> {
         let now = Utc::now();
-        let mut inv = scripts().promote.prepare_invoke();
+        let mut inv = self.scripts().promote.prepare_invoke();
         inv.arg(me)
             .arg(timestamp::score(now))
             .arg(timestamp::iso(now))

@@ -1,14 +1,16 @@
 //! The Lua scripts behind every multi-key job transition, loaded once per process.
 //!
 //! Each script is `keys::lua_prelude()` + `lib.lua` + its own file, so helpers and
-//! key prefixes are shared without Redis having an include mechanism. `redis::Script`
-//! sends EVALSHA and loads the source on NOSCRIPT (after a Redis restart, say).
+//! key prefixes are shared without Redis having an include mechanism. The prelude also
+//! says which RQ layout the set writes (`RQ1`), so there is one set per layout.
+//! `redis::Script` sends EVALSHA and loads the source on NOSCRIPT (after a Redis
+//! restart, say).
 
 use std::sync::OnceLock;
 
 use redis::Script;
 
-use super::keys;
+use super::{Layout, keys};
 
 /// Every script bench runs.
 pub struct Scripts {
@@ -25,29 +27,38 @@ pub struct Scripts {
     pub cancel: Script,
 }
 
-fn build(body: &str) -> Script {
+fn build(layout: Layout, body: &str) -> Script {
     Script::new(&format!(
-        "{}{}{}",
+        "{}local RQ1 = {}\n{}{}",
         keys::lua_prelude(),
+        layout == Layout::Rq1,
         include_str!("lua/lib.lua"),
         body
     ))
 }
 
-/// The process-wide script set.
-pub fn scripts() -> &'static Scripts {
-    static SCRIPTS: OnceLock<Scripts> = OnceLock::new();
-    SCRIPTS.get_or_init(|| Scripts {
-        enqueue: build(include_str!("lua/enqueue.lua")),
-        claim: build(include_str!("lua/claim.lua")),
-        finish: build(include_str!("lua/finish.lua")),
-        giveback: build(include_str!("lua/giveback.lua")),
-        reap: build(include_str!("lua/reap.lua")),
-        lease: build(include_str!("lua/lease.lua")),
-        fire: build(include_str!("lua/fire.lua")),
-        promote: build(include_str!("lua/promote.lua")),
-        requeue: build(include_str!("lua/requeue.lua")),
-        purge: build(include_str!("lua/purge.lua")),
-        cancel: build(include_str!("lua/cancel.lua")),
+/// The process-wide script set for `layout`.
+pub fn scripts(layout: Layout) -> &'static Scripts {
+    static RQ1: OnceLock<Scripts> = OnceLock::new();
+    static RQ2: OnceLock<Scripts> = OnceLock::new();
+    let cell = match layout {
+        Layout::Rq1 => &RQ1,
+        Layout::Rq2 => &RQ2,
+    };
+    cell.get_or_init(|| {
+        let build = |body| build(layout, body);
+        Scripts {
+            enqueue: build(include_str!("lua/enqueue.lua")),
+            claim: build(include_str!("lua/claim.lua")),
+            finish: build(include_str!("lua/finish.lua")),
+            giveback: build(include_str!("lua/giveback.lua")),
+            reap: build(include_str!("lua/reap.lua")),
+            lease: build(include_str!("lua/lease.lua")),
+            fire: build(include_str!("lua/fire.lua")),
+            promote: build(include_str!("lua/promote.lua")),
+            requeue: build(include_str!("lua/requeue.lua")),
+            purge: build(include_str!("lua/purge.lua")),
+            cancel: build(include_str!("lua/cancel.lua")),
+        }
     })
 }

@@ -20,6 +20,8 @@ mod interop;
 mod jobs;
 /// Python jobs: the warm host's fork and reuse modes, and a fresh interpreter.
 mod python;
+/// Python RQ 1.15 and 2.12 layouts, both ways, and their auto-detection.
+mod rq_layout;
 /// `bench schedule`: timing, catch-up, leadership, pause, delayed jobs.
 mod schedule;
 /// `bench setup supervisor|systemd` and `bench start`.

@@ -4,6 +4,7 @@ usage:
   rq_tool.py enqueue URL QUEUE FUNC [--args JSON] [--kwargs JSON] [--id ID] [--json]
   rq_tool.py job URL ID [--json]          print RQ's view of one job as JSON
   rq_tool.py calls URL ID... [--json]     print each job's (func, args, kwargs) as JSON lines
+  rq_tool.py started URL QUEUE            print RQ's started registry, its jobs and the workers
 """
 import argparse
 import json
@@ -46,7 +47,7 @@ def main():
         job = Job.fetch(a.rest[0], connection=conn, serializer=ser)
         latest = job.latest_result()
         out = {
-            "status": job.get_status(refresh=True).value if job.get_status(refresh=True) else None,
+            "status": getattr(job.get_status(refresh=True), "value", job.get_status(refresh=True)),
             "origin": job.origin,
             "func_name": job.func_name,
             "args": plain(job.args),
@@ -64,6 +65,20 @@ def main():
         for jid in a.rest:
             job = Job.fetch(jid, connection=conn, serializer=ser)
             print(json.dumps({"id": jid, "func": job.func_name, "args": plain(job.args), "kwargs": plain(job.kwargs)}))
+    elif a.cmd == "started":
+        from rq import Worker
+        from rq.registry import StartedJobRegistry
+
+        ids = StartedJobRegistry(name=a.rest[0], connection=conn).get_job_ids()
+        jobs = {}
+        for jid in ids:
+            job = Job.fetch(jid, connection=conn)
+            jobs[jid] = {"status": job.get_status(refresh=True), "func_name": job.func_name}
+        workers = [
+            {"name": w.name, "state": w.get_state(), "current_job": w.get_current_job_id()}
+            for w in Worker.all(connection=conn)
+        ]
+        print(json.dumps({"ids": ids, "jobs": plain(jobs), "workers": workers}))
     else:
         sys.exit("unknown command " + a.cmd)
 

@@ -1,6 +1,7 @@
 -- Start up to N jobs for a worker, atomically: each id moves from its queue (or from
 -- the intermediate list a blocking move put it in) straight into the started registry
--- with its execution record, so a crash at any point leaves it in exactly one place.
+-- (with its execution record under RQ 2.x), so a crash at any point leaves it in
+-- exactly one place.
 --
 -- ARGV: worker, now_iso, now_float, now_score, deadline_score, hb_ttl, max_jobs,
 --       nq, queue_1..queue_nq (priority order),
@@ -36,12 +37,14 @@ local function start(id, from_queue)
   end
   local eid = ARGV[next_eid]
   next_eid = next_eid + 1
-  local ekey = K.execution .. id .. ':' .. eid
-  redis.call('HSET', ekey, 'id', eid, 'created_at', now_f, 'last_heartbeat', now_f, 'worker_name', worker)
-  redis.call('EXPIRE', ekey, hb_ttl)
-  redis.call('ZADD', K.executions .. id, now_s + hb_ttl + 60, eid)
-  redis.call('EXPIRE', K.executions .. id, hb_ttl + 60)
-  redis.call('ZADD', K.started .. origin, deadline, id .. ':' .. eid)
+  if not RQ1 then
+    local ekey = K.execution .. id .. ':' .. eid
+    redis.call('HSET', ekey, 'id', eid, 'created_at', now_f, 'last_heartbeat', now_f, 'worker_name', worker)
+    redis.call('EXPIRE', ekey, hb_ttl)
+    redis.call('ZADD', K.executions .. id, now_s + hb_ttl + 60, eid)
+    redis.call('EXPIRE', K.executions .. id, hb_ttl + 60)
+  end
+  redis.call('ZADD', K.started .. origin, deadline, started_member(id, eid))
   redis.call('HSET', K.job .. id, 'status', 'started', 'started_at', now_iso, 'last_heartbeat', now_iso,
     'worker_name', worker, 'ended_at', '')
   redis.call('PERSIST', K.job .. id)

@@ -10,7 +10,7 @@
 -- An abandoned run (its process died, not by the job's doing) is requeued at the head
 -- while the job has recoveries left under the policy, else failed with exc_b64, exactly
 -- as reap.lua treats the jobs of a dead worker.
--- A run whose `<id>:<eid>` is no longer in the started registry was taken over (its
+-- A run whose member is no longer in the started registry was taken over (its
 -- worker was presumed dead and the job recovered); its result is dropped: 'lost'.
 -- Returns 'ok' or 'lost' per job; 'requeued' or 'failed' for abandoned runs.
 
@@ -94,7 +94,7 @@ for j = 0, n - 1 do
   local retry_at, retries_left, at_front, has_deps = ARGV[b + 11], ARGV[b + 12], ARGV[b + 13], ARGV[b + 14]
   local jkey = K.job .. id
 
-  if redis.call('ZREM', K.started .. q, id .. ':' .. eid) == 0 then
+  if redis.call('ZREM', K.started .. q, started_member(id, eid)) == 0 then
     out[#out + 1] = 'lost'
   else
     local verdict = nil
@@ -107,8 +107,10 @@ for j = 0, n - 1 do
         outcome, verdict = 'failed', 'failed'
       end
     end
-    redis.call('DEL', K.execution .. id .. ':' .. eid)
-    redis.call('ZREM', K.executions .. id, eid)
+    if not RQ1 then
+      redis.call('DEL', K.execution .. id .. ':' .. eid)
+      redis.call('ZREM', K.executions .. id, eid)
+    end
     if outcome ~= 'requeue' then
       local worked = tonumber(ended) - tonumber(started)
       if worked > 0 then worked_total = worked_total + worked end

@@ -18,8 +18,22 @@ local function hset_pairs(key, i, n)
   return i + 2 * n
 end
 
+-- A started-registry member as (job id, execution id): RQ 2.x files `<id>:<eid>`
+-- with a 32-hex execution id, RQ 1.x the plain id (Frappe 15's ids hold `::`).
+local function started_split(member)
+  local id, eid = string.match(member, '^(.+):(%x+)$')
+  if id and #eid == 32 then return id, eid end
+  return member, ''
+end
+
+-- The member a started job of this layout is filed under.
+local function started_member(id, eid)
+  if RQ1 then return id end
+  return id .. ':' .. eid
+end
+
 -- Removes a job id from wherever its status says it is (queue list or registry).
--- Started jobs are filed as `<id>:<eid>`, so their members are matched by prefix.
+-- Started jobs may be filed in either RQ layout, so each member is split first.
 local function unfile(id, status, origin)
   if origin == false or origin == nil or origin == '' then return end
   if status == 'queued' then
@@ -31,7 +45,7 @@ local function unfile(id, status, origin)
   if status == 'started' then
     local members = redis.call('ZRANGE', reg, 0, -1)
     for _, m in ipairs(members) do
-      if m == id or string.sub(m, 1, #id + 1) == id .. ':' then redis.call('ZREM', reg, m) end
+      if started_split(m) == id then redis.call('ZREM', reg, m) end
     end
   else
     redis.call('ZREM', reg, id)

@@ -18,9 +18,12 @@ for j = 1, nq do
   local expired = redis.call('ZRANGEBYSCORE', K.started .. q, '-inf', now_s, 'LIMIT', 0, 200)
   for _, member in ipairs(expired) do
     redis.call('ZREM', K.started .. q, member)
-    local sep = string.find(member, ':', 1, true)
-    local id = sep and string.sub(member, 1, sep - 1) or member
-    local eid = sep and string.sub(member, sep + 1) or ''
+    local id, eid = started_split(member)
+    if eid == '' and redis.call('EXISTS', K.job .. member) == 0 then
+      -- An execution id of another shape: the job is whatever the prefix names.
+      local pid, peid = string.match(member, '^(.+):([^:]+)$')
+      if pid and redis.call('EXISTS', K.job .. pid) == 1 then id, eid = pid, peid end
+    end
     if eid ~= '' then
       redis.call('DEL', K.execution .. id .. ':' .. eid)
       redis.call('ZREM', K.executions .. id, eid)

@@ -1,0 +1,146 @@
+//! Opening the Redis a command works on, in the Python RQ layout the deployment reads.
+//!
+//! `[redis] rq = "1"` or `"2"` decides. Left at `"auto"`, the rule is, in order:
+//! 1. Python RQ workers registered on this Redis: if any runs RQ 1.x, the RQ 1 layout
+//!    (so those workers and their tools read bench's jobs), else RQ 2.
+//! 2. In Frappe mode, the RQ installed in the bench's `env` (Frappe 15 pins 1.15).
+//! 3. Otherwise RQ 2.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::config::{Config, RqVersion};
+use crate::store::{Layout, RqWorkerVersion, Store};
+
+/// Connects to the configured Redis and settles the layout.
+///
+/// # Errors
+/// An unreachable Redis, with a hint naming the setting to fix.
+pub async fn store(cfg: &Config) -> Result<Store> {
+    let store = Store::open(&cfg.redis_url).await.map_err(|e| {
+        anyhow::anyhow!(
+            "{e}\nhint: start redis-server, or point [redis] url in {} (or --redis-url) at a running one",
+            cfg.source_shown()
+        )
+    })?;
+    let (layout, why) = match cfg.rq {
+        RqVersion::V1 => (
+            Layout::Rq1,
+            format!("[redis] rq = \"1\" in {}", cfg.source_shown()),
+        ),
+        RqVersion::V2 => (
+            Layout::Rq2,
+            format!("[redis] rq = \"2\" in {}", cfg.source_shown()),
+        ),
+        RqVersion::Auto => {
+            let workers = store.python_rq_workers().await.unwrap_or_default();
+            let installed = cfg
+                .frappe
+                .bench_dir()
+                .and_then(|dir| installed_rq(dir).map(|v| (dir.to_owned(), v)));
+            decide(&workers, installed)
+        }
+    };
+    Ok(store.with_layout(layout, &why))
+}
+
+/// The rule, on what was found.
+fn decide(workers: &[RqWorkerVersion], installed: Option<(PathBuf, String)>) -> (Layout, String) {
+    let major = |v: &str| {
+        v.split('.')
+            .next()
+            .and_then(|m| m.trim().parse::<u32>().ok())
+    };
+    if let Some(w) = workers.iter().find(|w| major(&w.version) == Some(1)) {
+        return (
+            Layout::Rq1,
+            format!(
+                "auto: Python RQ worker {} runs RQ {}, which reads RQ 1's layout",
+                w.name, w.version
+            ),
+        );
+    }
+    if let Some(w) = workers.iter().find(|w| major(&w.version).is_some()) {
+        return (
+            Layout::Rq2,
+            format!("auto: Python RQ worker {} runs RQ {}", w.name, w.version),
+        );
+    }
+    if let Some((dir, version)) = installed {
+        let layout = if major(&version) == Some(1) {
+            Layout::Rq1
+        } else {
+            Layout::Rq2
+        };
+        return (
+            layout,
+            format!(
+                "auto: the Frappe bench at {} has RQ {version} installed",
+                dir.display()
+            ),
+        );
+    }
+    (
+        Layout::Rq2,
+        "auto: no Python RQ worker is registered and no Frappe bench is configured, so RQ 2's layout (set [redis] rq to choose)".into(),
+    )
+}
+
+/// The RQ version in a Frappe bench's virtualenv (`env/lib/python3.*/site-packages`).
+fn installed_rq(bench: &Path) -> Option<String> {
+    let lib = bench.join("env").join("lib");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&lib)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("python"))
+        })
+        .collect();
+    dirs.sort();
+    dirs.into_iter().rev().find_map(|py| {
+        let text = std::fs::read_to_string(py.join("site-packages/rq/version.py")).ok()?;
+        text.lines().find_map(|l| {
+            let (name, value) = l.split_once('=')?;
+            (name.trim() == "VERSION").then(|| value.trim().trim_matches(['"', '\'']).to_owned())
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(name: &str, version: &str) -> RqWorkerVersion {
+        RqWorkerVersion {
+            name: name.into(),
+            version: version.into(),
+        }
+    }
+
+    #[test]
+    fn registered_rq_1_workers_win_then_the_bench_env_then_rq_2() {
+        let (l, why) = decide(&[w("a", "2.1.0"), w("b", "1.15.1")], None);
+        assert_eq!(l, Layout::Rq1);
+        assert!(why.contains("b runs RQ 1.15.1"), "{why}");
+        let installed = Some((PathBuf::from("/b"), "1.15.1".to_owned()));
+        assert_eq!(
+            decide(&[w("a", "2.12.0")], installed.clone()).0,
+            Layout::Rq2
+        );
+        assert_eq!(decide(&[], installed).0, Layout::Rq1);
+        assert_eq!(decide(&[w("x", "garbage")], None).0, Layout::Rq2);
+    }
+
+    #[test]
+    fn reads_the_rq_version_a_bench_env_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let rq = dir.path().join("env/lib/python3.11/site-packages/rq");
+        std::fs::create_dir_all(&rq).unwrap();
+        std::fs::write(rq.join("version.py"), "VERSION = '1.15.1'\n").unwrap();
+        assert_eq!(installed_rq(dir.path()).as_deref(), Some("1.15.1"));
+        assert_eq!(installed_rq(&dir.path().join("nope")), None);
+    }
+}
