@@ -391,7 +391,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__enqueue)
-            opts="-q -h -V --queue --kwargs --args --job-id --deduplicate --timeout --at-front --result-ttl --failure-ttl --description --at --in --now --event --job-name --from-file --config --redis-url --site --help --version"
+            opts="-q -h -V --queue --kwargs --args --job-id --deduplicate --timeout --at-front --result-ttl --failure-ttl --description --at --in --now --event --job-name --user --json --from-file --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,6 +446,10 @@ _bench() {
                     return 0
                     ;;
                 --job-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -136,14 +136,16 @@ complete -c bench -n "__fish_bench_using_subcommand enqueue" -l description -d '
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l at -d 'Run the job at this time instead of now (ISO 8601; without an offset, in [scheduler] timezone); `bench schedule` moves it to its queue when due' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l in -d 'Run the job after this delay, e.g. `90s`, `10m`, `2h`, `1d`' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l event -d 'Event name stored with the job (Frappe\'s `event`; `purge-jobs --event` matches it)' -r
-complete -c bench -n "__fish_bench_using_subcommand enqueue" -l job-name -d 'Display name shown by `jobs list` and `jobs show` (Frappe\'s `job_name`)' -r
-complete -c bench -n "__fish_bench_using_subcommand enqueue" -l from-file -d 'Enqueue many jobs from JSON lines (`-` for stdin), one object per line with `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`, `result_ttl`, `failure_ttl`, `description`; flags give the defaults' -r -F
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l job-name -d 'Name the job (Frappe\'s `job_name`): while a job of this name is queued or running, the new one is not enqueued and the existing job\'s id is printed' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l user -d 'Frappe user the job runs as (Frappe mode) [default: Administrator, as Frappe\'s scheduler and command line]' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l from-file -d 'Enqueue many jobs from JSON lines (`-` for stdin), one object per line with `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`, `result_ttl`, `failure_ttl`, `description`, `site`, `user`, `event`, `job_name`; flags give the defaults' -r -F
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l deduplicate -d 'Skip quietly when a job with --job-id is already queued or started; replace it in any other state (Frappe\'s rule)'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l at-front -d 'Put the job at the head of the queue instead of the tail'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l now -d 'Run the job here and now, through the runner a worker would use, without Redis; print its result (exit 0) or its traceback (exit 1)'
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l json -d 'Print one JSON object per job: its id and whether it was enqueued'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -l config -d 'Hooks file to read' -r -F

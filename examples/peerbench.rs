@@ -66,6 +66,7 @@ async fn enqueue(mode: &str, n: usize, method: &str) -> f64 {
                         None,
                         Serializer::Pickle,
                         Utc::now(),
+                        &[],
                     )
                     .await
                     .expect("enqueue");
@@ -76,7 +77,7 @@ async fn enqueue(mode: &str, n: usize, method: &str) -> f64 {
             let t0 = Instant::now();
             let jobs: Vec<NewJob> = (0..n).map(|_| job(method, Map::new())).collect();
             store
-                .enqueue(&jobs, None, Serializer::Pickle, Utc::now())
+                .enqueue(&jobs, None, Serializer::Pickle, Utc::now(), &[])
                 .await
                 .expect("enqueue");
             t0.elapsed().as_secs_f64()
@@ -172,6 +173,7 @@ async fn latency(n: usize, gap_ms: u64, warmup: usize) -> Vec<f64> {
                 None,
                 Serializer::Pickle,
                 Utc::now(),
+                &[],
             )
             .await
             .expect("enqueue");

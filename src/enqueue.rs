@@ -15,8 +15,9 @@ use serde_json::{Map, Value as Json};
 use crate::config::Config;
 use crate::error::{Reported, UsageError};
 use crate::output;
-use crate::store::job::{self, NewJob};
-use crate::store::{Enqueued, JobStatus, Store};
+use crate::store::frappe::FrappeCall;
+use crate::store::job::{self, NewJob, UniqueName};
+use crate::store::{Enqueued, JobStatus, Layout, Store};
 use crate::usage;
 
 /// Options of `bench enqueue`.
@@ -85,30 +86,26 @@ pub struct EnqueueArgs {
     #[arg(long, value_name = "NAME")]
     pub event: Option<String>,
 
-    /// Display name shown by `jobs list` and `jobs show` (Frappe's `job_name`)
+    /// Name the job (Frappe's `job_name`): while a job of this name is queued or
+    /// running, the new one is not enqueued and the existing job's id is printed
     #[arg(long, value_name = "NAME")]
     pub job_name: Option<String>,
 
+    /// Frappe user the job runs as (Frappe mode) [default: Administrator, as Frappe's
+    /// scheduler and command line]
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Print one JSON object per job: its id and whether it was enqueued
+    #[arg(long)]
+    pub json: bool,
+
     /// Enqueue many jobs from JSON lines (`-` for stdin), one object per line with
     /// `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`,
-    /// `result_ttl`, `failure_ttl`, `description`; flags give the defaults
+    /// `result_ttl`, `failure_ttl`, `description`, `site`, `user`, `event`, `job_name`;
+    /// flags give the defaults
     #[arg(long, value_name = "FILE", conflicts_with_all = ["method", "job_id", "kwargs", "args"])]
     pub from_file: Option<PathBuf>,
-}
-
-impl EnqueueArgs {
-    /// `meta` of the job: bench keeps `event` and `job_name` there, where Python RQ
-    /// (`job.meta`) and `jobs list --event` find them.
-    fn meta(&self) -> Map<String, Json> {
-        let mut m = Map::new();
-        if let Some(e) = &self.event {
-            m.insert("event".into(), e.clone().into());
-        }
-        if let Some(n) = &self.job_name {
-            m.insert("job_name".into(), n.clone().into());
-        }
-        m
-    }
 }
 
 /// One line of `--from-file`.
@@ -127,13 +124,62 @@ struct Line {
     result_ttl: Option<i64>,
     failure_ttl: Option<i64>,
     description: Option<String>,
+    site: Option<String>,
+    user: Option<String>,
+    event: Option<String>,
+    job_name: Option<String>,
 }
 
-/// Runs `bench enqueue`.
-pub async fn run(cfg: &Config, store: &Store, args: &EnqueueArgs) -> Result<()> {
+/// One job's inputs, from the flags or a `--from-file` line over them.
+#[derive(Debug, Clone, Default)]
+struct Input {
+    method: String,
+    args: Vec<Json>,
+    kwargs: Map<String, Json>,
+    job_id: Option<String>,
+    queue: String,
+    timeout: Option<i64>,
+    at_front: bool,
+    result_ttl: Option<i64>,
+    failure_ttl: Option<i64>,
+    description: Option<String>,
+    site: Option<String>,
+    user: Option<String>,
+    event: Option<String>,
+    job_name: Option<String>,
+}
+
+impl Input {
+    /// The flags' values, as defaults for every job.
+    fn from_flags(a: &EnqueueArgs, site: Option<&str>) -> Input {
+        Input {
+            method: a.method.clone().unwrap_or_default(),
+            job_id: a.job_id.clone(),
+            queue: a.queue.clone(),
+            timeout: a.timeout,
+            at_front: a.at_front,
+            result_ttl: a.result_ttl,
+            failure_ttl: a.failure_ttl,
+            description: a.description.clone(),
+            site: site.map(str::to_owned),
+            user: a.user.clone(),
+            event: a.event.clone(),
+            job_name: a.job_name.clone(),
+            ..Input::default()
+        }
+    }
+}
+
+/// Runs `bench enqueue`; `site` is the global `--site`.
+pub async fn run(
+    cfg: &Config,
+    store: &Store,
+    args: &EnqueueArgs,
+    site: Option<&str>,
+) -> Result<()> {
     match &args.from_file {
-        Some(path) => from_file(cfg, store, args, path).await,
-        None => single(cfg, store, args).await,
+        Some(path) => from_file(cfg, store, args, site, path).await,
+        None => single(cfg, store, args, site).await,
     }
 }
 
@@ -142,18 +188,20 @@ pub async fn run(cfg: &Config, store: &Store, args: &EnqueueArgs) -> Result<()> 
 ///
 /// # Errors
 /// A usage error naming the bad flag.
-pub fn prepare(cfg: &Config, a: &EnqueueArgs) -> Result<NewJob> {
-    let method = a
-        .method
-        .clone()
-        .expect("clap requires METHOD without --from-file");
+pub fn prepare(
+    cfg: &Config,
+    a: &EnqueueArgs,
+    site: Option<&str>,
+    layout: Layout,
+) -> Result<NewJob> {
     if a.deduplicate && a.job_id.is_none() {
         return Err(usage!(
             "--deduplicate needs --job-id: a job can only be recognised again by its id"
         )
         .into());
     }
-    let kwargs = match &a.kwargs {
+    let mut input = Input::from_flags(a, site);
+    input.kwargs = match &a.kwargs {
         None => Map::new(),
         Some(text) => match serde_json::from_str::<Json>(text) {
             Ok(Json::Object(m)) => m,
@@ -172,7 +220,7 @@ pub fn prepare(cfg: &Config, a: &EnqueueArgs) -> Result<NewJob> {
             }
         },
     };
-    let pos = match &a.args {
+    input.args = match &a.args {
         None => Vec::new(),
         Some(text) => match serde_json::from_str::<Json>(text) {
             Ok(Json::Array(v)) => v,
@@ -191,23 +239,16 @@ pub fn prepare(cfg: &Config, a: &EnqueueArgs) -> Result<NewJob> {
             }
         },
     };
-    build(
-        cfg,
-        a,
-        &method,
-        pos,
-        kwargs,
-        a.job_id.clone(),
-        &a.queue,
-        a.timeout,
-        a.at_front,
-        a.description.clone(),
-    )
-    .map_err(anyhow::Error::new)
+    build(cfg, layout, input).map_err(anyhow::Error::new)
 }
 
-async fn single(cfg: &Config, store: &Store, a: &EnqueueArgs) -> Result<()> {
-    let job = prepare(cfg, a)?;
+/// The queues where a job of the same unique name may wait or run: all of this bench's.
+fn named_in(cfg: &Config) -> Vec<String> {
+    cfg.queues.iter().map(|q| cfg.qname(&q.name)).collect()
+}
+
+async fn single(cfg: &Config, store: &Store, a: &EnqueueArgs, site: Option<&str>) -> Result<()> {
+    let job = prepare(cfg, a, site, store.layout())?;
     let run_at = run_at(cfg, a)?;
     let outcome = store
         .enqueue(
@@ -215,12 +256,25 @@ async fn single(cfg: &Config, store: &Store, a: &EnqueueArgs) -> Result<()> {
             run_at,
             cfg.serializer,
             Utc::now(),
+            &named_in(cfg),
         )
         .await?;
-    match outcome[0] {
-        Enqueued::Done => output::line(&job.id)?,
+    let name = job
+        .unique_name
+        .as_ref()
+        .map(|_| a.job_name.clone().unwrap_or_default());
+    match &outcome[0] {
+        Enqueued::Done => report(a.json, &job.id, None)?,
+        Enqueued::Named { id, status } => {
+            eprintln!(
+                "a job named `{}` is already {status} (job {id}); not enqueued again",
+                name.unwrap_or_default()
+            );
+            report(a.json, id, Some(("named", *status)))?;
+        }
         Enqueued::Blocked(status) if a.deduplicate => {
             eprintln!("job {} is already {status}; not enqueued again", job.id);
+            report(a.json, &job.id, Some(("id", *status)))?;
         }
         Enqueued::Blocked(status) => {
             anyhow::bail!(
@@ -230,6 +284,23 @@ async fn single(cfg: &Config, store: &Store, a: &EnqueueArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Prints a job id, or with `--json` the id and whether (and why not) it was enqueued.
+fn report(json: bool, id: &str, not: Option<(&str, JobStatus)>) -> std::io::Result<()> {
+    if !json {
+        return output::line(id);
+    }
+    let v = match not {
+        None => serde_json::json!({"id": id, "enqueued": true}),
+        Some((by, status)) => serde_json::json!({
+            "id": id,
+            "enqueued": false,
+            "reason": if by == "named" { "a job of the same job_name is queued or running" } else { "a job with this id is queued or running" },
+            "status": status.as_str(),
+        }),
+    };
+    output::line(v.to_string())
 }
 
 /// The run-at time of `--at` or `--in`, if given.
@@ -256,20 +327,15 @@ fn kind(v: &Json) -> &'static str {
     }
 }
 
+/// Whether `method` runs as Python (not a bench built-in nor a `[methods]` command):
+/// in Frappe mode such a call is a Frappe job and needs a site.
+fn runs_as_python(cfg: &Config, method: &str) -> bool {
+    !method.starts_with(crate::config::BUILTIN_PREFIX) && !cfg.methods.contains_key(method)
+}
+
 /// Checks one job's inputs and builds it. Errors read as a sentence about the input.
-#[allow(clippy::too_many_arguments)]
-fn build(
-    cfg: &Config,
-    defaults: &EnqueueArgs,
-    method: &str,
-    args: Vec<Json>,
-    kwargs: Map<String, Json>,
-    job_id: Option<String>,
-    queue: &str,
-    timeout: Option<i64>,
-    at_front: bool,
-    description: Option<String>,
-) -> Result<NewJob, UsageError> {
+fn build(cfg: &Config, layout: Layout, i: Input) -> Result<NewJob, UsageError> {
+    let method = &i.method;
     if method.split('.').count() < 2
         || method
             .split('.')
@@ -279,34 +345,88 @@ fn build(
             "`{method}` is not a dotted method path like `my_app.tasks.send_mail`"
         ));
     }
-    let mut job = NewJob::configured(cfg, queue, method).ok_or_else(|| {
+    if let Some(id) = &i.job_id {
+        job::validate_new_id(id).map_err(UsageError)?;
+    }
+    if let Some(t) = i.timeout.filter(|t| *t < 1) {
+        return Err(usage!("timeout {t} is not allowed; give at least 1 second"));
+    }
+    let unknown_queue = || {
         usage!(
-            "unknown queue `{queue}`; configured queues: {} (add more under [queues] in {})",
+            "unknown queue `{}`; configured queues: {} (add more under [queues] in {})",
+            i.queue,
             cfg.queue_names().join(", "),
             cfg.source_shown()
         )
-    })?;
-    if let Some(id) = job_id {
-        job::validate_new_id(&id).map_err(UsageError)?;
-        job.id = id;
+    };
+    let frappe = cfg.frappe_mode() && runs_as_python(cfg, method);
+    if !cfg.frappe_mode() && i.site.is_some() {
+        return Err(usage!(
+            "--site names a Frappe site, but {} has no [frappe] sites_path, so jobs are plain RQ jobs",
+            cfg.source_shown()
+        ));
     }
-    if let Some(t) = timeout.filter(|t| *t < 1) {
-        return Err(usage!("timeout {t} is not allowed; give at least 1 second"));
-    }
-    job.timeout = timeout.or(job.timeout);
-    job.result_ttl = defaults.result_ttl.or(job.result_ttl);
-    job.failure_ttl = defaults.failure_ttl.or(job.failure_ttl);
-    Ok(NewJob {
-        args,
-        kwargs,
-        description,
-        at_front,
-        meta: defaults.meta(),
-        ..job
-    })
+    let mut job = if frappe {
+        let site = cfg
+            .frappe
+            .check_site(i.site.as_deref())
+            .map_err(UsageError)?;
+        let conf = cfg.frappe.site_conf(&site).map_err(|e| usage!("{e}"))?;
+        if !i.args.is_empty() {
+            return Err(usage!(
+                "Frappe jobs take keyword arguments only (execute_job calls {method}(**kwargs)); pass them with --kwargs"
+            ));
+        }
+        let call = FrappeCall {
+            site: site.clone(),
+            user: i.user.clone().unwrap_or_else(|| "Administrator".into()),
+            method: method.clone(),
+            event: i.event.clone(),
+            job_name: i.job_name.clone(),
+            kwargs: i.kwargs,
+            job_id: i.job_id,
+            timeout: i.timeout,
+        };
+        let mut job =
+            NewJob::frappe(cfg, layout, &i.queue, call, &conf).ok_or_else(unknown_queue)?;
+        job.unique_name = i
+            .job_name
+            .as_deref()
+            .map(|n| UniqueName::new(cfg.bench_id.as_deref(), Some(&site), n));
+        job
+    } else {
+        let mut job = NewJob::configured(cfg, &i.queue, method).ok_or_else(unknown_queue)?;
+        if let Some(id) = i.job_id {
+            job.id = id;
+        }
+        job.timeout = i.timeout.or(job.timeout);
+        job.args = i.args;
+        job.kwargs = i.kwargs;
+        // bench keeps `event` and `job_name` in `meta`, where Python RQ (`job.meta`) and
+        // `jobs list --event` find them.
+        if let Some(e) = i.event {
+            job.meta.insert("event".into(), e.into());
+        }
+        if let Some(n) = &i.job_name {
+            job.meta.insert("job_name".into(), n.clone().into());
+            job.unique_name = Some(UniqueName::new(cfg.bench_id.as_deref(), None, n));
+        }
+        job
+    };
+    job.result_ttl = i.result_ttl.or(job.result_ttl);
+    job.failure_ttl = i.failure_ttl.or(job.failure_ttl);
+    job.description = i.description;
+    job.at_front = i.at_front;
+    Ok(job)
 }
 
-async fn from_file(cfg: &Config, store: &Store, a: &EnqueueArgs, path: &PathBuf) -> Result<()> {
+async fn from_file(
+    cfg: &Config,
+    store: &Store,
+    a: &EnqueueArgs,
+    site: Option<&str>,
+    path: &PathBuf,
+) -> Result<()> {
     let reader: Box<dyn Read> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
@@ -340,21 +460,24 @@ async fn from_file(cfg: &Config, store: &Store, a: &EnqueueArgs, path: &PathBuf)
             ))
             .into());
         }
-        let mut job = build(
-            cfg,
-            a,
-            &line.method,
-            line.args.unwrap_or_default(),
-            line.kwargs.unwrap_or_default(),
-            line.job_id,
-            line.queue.as_deref().unwrap_or(&a.queue),
-            line.timeout.or(a.timeout),
-            line.at_front.unwrap_or(a.at_front),
-            line.description.or_else(|| a.description.clone()),
-        )
-        .map_err(|e| bad(e.0))?;
-        job.result_ttl = line.result_ttl.or(job.result_ttl);
-        job.failure_ttl = line.failure_ttl.or(job.failure_ttl);
+        let defaults = Input::from_flags(a, site);
+        let input = Input {
+            method: line.method,
+            args: line.args.unwrap_or_default(),
+            kwargs: line.kwargs.unwrap_or_default(),
+            job_id: line.job_id,
+            queue: line.queue.unwrap_or(defaults.queue),
+            timeout: line.timeout.or(defaults.timeout),
+            at_front: line.at_front.unwrap_or(defaults.at_front),
+            result_ttl: line.result_ttl.or(defaults.result_ttl),
+            failure_ttl: line.failure_ttl.or(defaults.failure_ttl),
+            description: line.description.or(defaults.description),
+            site: line.site.or(defaults.site),
+            user: line.user.or(defaults.user),
+            event: line.event.or(defaults.event),
+            job_name: line.job_name.or(defaults.job_name),
+        };
+        let job = build(cfg, store.layout(), input).map_err(|e| bad(e.0))?;
         if let Some(first) = seen.insert(job.id.clone(), lineno) {
             return Err(bad(format!("job id `{}` also appears on line {first}", job.id)).into());
         }
@@ -373,11 +496,15 @@ async fn from_file(cfg: &Config, store: &Store, a: &EnqueueArgs, path: &PathBuf)
     );
     let now = Utc::now();
     let mut blocked: Vec<(String, JobStatus)> = Vec::new();
+    let mut named: Vec<(String, String, JobStatus)> = Vec::new();
+    let scan = named_in(cfg);
     let mut done = 0usize;
     let batch = crate::store::enqueue::CHUNK * 8;
     let mut ids = String::new();
     for part in jobs.chunks(batch) {
-        let outcome = store.enqueue(part, run_at, cfg.serializer, now).await?;
+        let outcome = store
+            .enqueue(part, run_at, cfg.serializer, now, &scan)
+            .await?;
         for (job, o) in part.iter().zip(outcome) {
             match o {
                 Enqueued::Done => {
@@ -386,6 +513,7 @@ async fn from_file(cfg: &Config, store: &Store, a: &EnqueueArgs, path: &PathBuf)
                     ids.push('\n');
                 }
                 Enqueued::Blocked(s) => blocked.push((job.id.clone(), s)),
+                Enqueued::Named { id, status } => named.push((job.id.clone(), id, status)),
             }
         }
         bar.inc(part.len() as u64);
@@ -393,7 +521,16 @@ async fn from_file(cfg: &Config, store: &Store, a: &EnqueueArgs, path: &PathBuf)
     bar.finish_and_clear();
     use std::io::Write as _;
     std::io::stdout().lock().write_all(ids.as_bytes())?;
-    eprintln!("Enqueued {done} jobs from {shown}");
+    eprintln!("Enqueued {} from {shown}", output::count(done, "job"));
+    for (mine, theirs, s) in named.iter().take(10) {
+        eprintln!("  not enqueued: job {mine}, because job {theirs} of the same job_name is {s}");
+    }
+    if named.len() > 10 {
+        eprintln!(
+            "  ... and {} more of a job_name already in use",
+            named.len() - 10
+        );
+    }
     if !blocked.is_empty() {
         for (id, s) in blocked.iter().take(10) {
             eprintln!("  not enqueued: job {id} is already {s}");

@@ -97,3 +97,12 @@ pub fn json_pretty<T: Serialize>(value: &T) -> io::Result<()> {
 pub fn line(s: impl std::fmt::Display) -> io::Result<()> {
     writeln!(io::stdout().lock(), "{s}")
 }
+
+/// `1 job`, `2 jobs`: a count with its noun in the right number.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

@@ -11,11 +11,9 @@ use crate::store::JobHash;
 use crate::store::payload::{self, Decode};
 use crate::store::query::ResultEntry;
 
-/// The function Frappe enqueues for every job; the real method is in its kwargs.
-pub const FRAPPE_EXECUTE_JOB: &str = "frappe.utils.background_jobs.execute_job";
-/// The function Frappe's scheduler enqueues; the scheduled method is `job_type`.
-const FRAPPE_RUN_SCHEDULED: &str =
-    "frappe.core.doctype.scheduled_job_type.scheduled_job_type.run_scheduled_job";
+use crate::store::frappe::{
+    EXECUTE_JOB as FRAPPE_EXECUTE_JOB, RUN_SCHEDULED as FRAPPE_RUN_SCHEDULED,
+};
 
 /// A job prepared for display.
 #[derive(Debug, Clone, Serialize)]

@@ -107,8 +107,13 @@ pub async fn enable(cfg: &Config, store: &Store, on: bool, site: Option<&str>) -
 }
 
 /// `enqueue --now`: runs the job here and prints its result or traceback.
-pub async fn enqueue_now(cfg: &Config, a: &crate::enqueue::EnqueueArgs) -> Result<()> {
-    let job = crate::enqueue::prepare(cfg, a)?;
+pub async fn enqueue_now(
+    cfg: &Config,
+    a: &crate::enqueue::EnqueueArgs,
+    site: Option<&str>,
+) -> Result<()> {
+    // No Redis is read, so the layout only shapes the id, which --now never shows.
+    let job = crate::enqueue::prepare(cfg, a, site, crate::store::Layout::Rq2)?;
     let result = crate::worker::run_now(
         std::sync::Arc::new(cfg.clone()),
         &job,

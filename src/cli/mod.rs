@@ -176,7 +176,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Setup(SetupCommand::Supervisor(a)) => crate::setup::supervisor::run(&cfg, a),
         Command::Setup(SetupCommand::Systemd(a)) => crate::setup::systemd::run(&cfg, a),
         Command::Start(a) => heavy(crate::setup::start::run(&cfg, a)),
-        Command::Enqueue(a) if a.now => light(frappe::enqueue_now(&cfg, a)),
+        Command::Enqueue(a) if a.now => light(frappe::enqueue_now(&cfg, a, cli.site.as_deref())),
         cmd => light(async {
             let store = open(&cfg).await?;
             match cmd {
@@ -188,7 +188,7 @@ fn run(cli: Cli) -> Result<()> {
                     )
                     .await
                 }
-                Command::Enqueue(a) => enqueue::run(&cfg, &store, a).await,
+                Command::Enqueue(a) => enqueue::run(&cfg, &store, a, site.as_deref()).await,
                 Command::Jobs(JobsCommand::List(a)) => {
                     admin::list::run(
                         &cfg,

@@ -64,7 +64,7 @@ pub(crate) struct MethodSection {
     pub timeout: Option<Spanned<i64>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PythonSection {
     pub executable: Option<String>,
@@ -73,8 +73,7 @@ pub(crate) struct PythonSection {
     #[serde(default)]
     pub env: BTreeMap<String, String>,
     pub cwd: Option<String>,
-    #[serde(default)]
-    pub preload: Vec<Spanned<String>>,
+    pub preload: Option<Vec<Spanned<String>>>,
     pub isolation: Option<crate::config::Isolation>,
     pub max_jobs_per_child: Option<Spanned<i64>>,
     pub max_memory_per_child: Option<Spanned<i64>>,

@@ -238,7 +238,7 @@ async fn demo(cfg: &Config, store: &Store) -> Result<()> {
         job("short", "bench.sleep", json!({"seconds": 1})),
         job("long", "bench.echo", json!({"step": "long queue"})),
     ];
-    store.enqueue(&jobs, None, cfg.serializer, now).await?;
+    store.enqueue(&jobs, None, cfg.serializer, now, &[]).await?;
     let later = job("default", "bench.echo", json!({"delayed": "3 seconds"}));
     store
         .enqueue(
@@ -246,6 +246,7 @@ async fn demo(cfg: &Config, store: &Store) -> Result<()> {
             Some(now + chrono::Duration::seconds(3)),
             cfg.serializer,
             now,
+            &[],
         )
         .await?;
     output::line(format!(

@@ -338,6 +338,46 @@ pub struct NewJob {
     pub description: Option<String>,
     pub at_front: bool,
     pub meta: Map<String, Json>,
+    /// RQ's `on_failure` callback: dotted path and timeout (Frappe sets one).
+    pub failure_callback: Option<(String, i64)>,
+    /// Refuse this job while another of the same name is queued or started.
+    pub unique_name: Option<UniqueName>,
+}
+
+/// A `job_name` no two queued or started jobs may share (the seed's, and Frappe's
+/// documented, meaning of `job_name`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UniqueName {
+    /// Where bench keeps the id of the last job of this name.
+    pub key: String,
+    /// Text a job's description holds when it carries this name (Frappe jobs: the
+    /// `job_name=` keyword of their call), or empty to look at bench's index only.
+    pub name_needle: String,
+    /// Text the description must also hold (the site, for a Frappe job), or empty.
+    pub site_needle: String,
+}
+
+impl UniqueName {
+    /// The name `name` within a bench (and, for Frappe, a site).
+    pub fn new(bench: Option<&str>, site: Option<&str>, name: &str) -> UniqueName {
+        let arg = |k: &str, v: &str| {
+            // The call string holds each keyword as RQ renders it (see payload::describe).
+            let shown = payload::describe(
+                "f",
+                &[],
+                &[(k.to_owned(), Json::String(v.to_owned()))]
+                    .into_iter()
+                    .collect(),
+            );
+            shown["f(".len()..shown.len() - 1].to_owned()
+        };
+        UniqueName {
+            key: super::keys::job_name(bench.unwrap_or(""), site.unwrap_or(""), name),
+            name_needle: site
+                .map_or_else(String::new, |_| format!(", {}, ", arg("job_name", name))),
+            site_needle: site.map_or_else(String::new, |s| format!(", {}, ", arg("site", s))),
+        }
+    }
 }
 
 /// RQ's default job timeout when neither the job nor the queue sets one.
@@ -370,6 +410,7 @@ impl NewJob {
     pub fn fields(
         &self,
         ser: Serializer,
+        layout: super::Layout,
         now: DateTime<Utc>,
         enqueued: bool,
     ) -> Result<Vec<(&'static str, Vec<u8>)>, PayloadError> {
@@ -385,16 +426,25 @@ impl NewJob {
                 payload::encode_call(&self.func, &self.args, &self.kwargs, ser)?,
             ),
             ("success_callback_name", Vec::new()),
-            ("failure_callback_name", Vec::new()),
+            (
+                "failure_callback_name",
+                self.failure_callback
+                    .as_ref()
+                    .map(|(name, _)| name.clone().into_bytes())
+                    .unwrap_or_default(),
+            ),
             ("stopped_callback_name", Vec::new()),
             ("started_at", Vec::new()),
             ("ended_at", Vec::new()),
             ("last_heartbeat", Vec::new()),
             ("worker_name", Vec::new()),
-            ("group_id", Vec::new()),
-            ("origin", self.queue.clone().into_bytes()),
-            ("description", description.into_bytes()),
         ];
+        // RQ 2.x added job groups; RQ 1.x writes no such field.
+        if layout == super::Layout::Rq2 {
+            f.push(("group_id", Vec::new()));
+        }
+        f.push(("origin", self.queue.clone().into_bytes()));
+        f.push(("description", description.into_bytes()));
         if enqueued {
             f.push(("enqueued_at", now_s.into_bytes()));
         }
@@ -405,6 +455,9 @@ impl NewJob {
                 .to_string()
                 .into_bytes(),
         ));
+        if let Some((_, t)) = &self.failure_callback {
+            f.push(("failure_callback_timeout", t.to_string().into_bytes()));
+        }
         for (name, v) in [
             ("result_ttl", self.result_ttl),
             ("failure_ttl", self.failure_ttl),
@@ -491,7 +544,14 @@ mod tests {
             args: vec![1.into(), 2.into()],
             ..Default::default()
         };
-        let f = job.fields(Serializer::Json, Utc::now(), true).unwrap();
+        let f = job
+            .fields(
+                Serializer::Json,
+                super::super::Layout::Rq2,
+                Utc::now(),
+                true,
+            )
+            .unwrap();
         let names: Vec<_> = f.iter().map(|(k, _)| *k).collect();
         assert_eq!(names.first(), Some(&"created_at"));
         assert!(names.contains(&"enqueued_at"));

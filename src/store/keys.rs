@@ -163,6 +163,12 @@ pub fn schedule_ledger(method: &str) -> String {
     format!("{BENCH}schedule:ledger:{method}")
 }
 
+/// `rq:bench:job_name:<bench>:<site>:<name>`: the id of the last job enqueued with a
+/// unique `job_name` in that bench (and site).
+pub fn job_name(bench: &str, site: &str, name: &str) -> String {
+    format!("{BENCH}job_name:{bench}:{site}:{name}")
+}
+
 /// `rq:bench:scheduler:<name>`: a running scheduler's hash (host, pid, since, heartbeat).
 pub fn scheduler(name: &str) -> String {
     format!("{BENCH}scheduler:{name}")

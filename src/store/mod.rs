@@ -6,6 +6,7 @@
 //! # Layout
 //! - [`keys`]: every key name, and the prefixes handed to Lua.
 //! - [`job`], [`payload`], [`timestamp`]: the job hash and RQ's byte formats.
+//! - [`frappe`]: Frappe's job shape (execute_job payload, site ids) on top of RQ's.
 //! - [`connect`]: URL to connections, the single place connections are made.
 //! - [`scripts`] + `lua/`: multi-key transitions as Lua scripts.
 //! - [`enqueue`], [`query`]: writing jobs and reading them back.
@@ -15,6 +16,7 @@
 
 pub mod connect;
 pub mod enqueue;
+pub mod frappe;
 pub mod job;
 pub mod keys;
 pub mod lifecycle;

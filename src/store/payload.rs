@@ -6,6 +6,7 @@
 //! the rest of bench as `serde_json::Value`, the common denominator of both formats.
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use serde::Serialize;
 use serde_json::{Map, Value as Json};
 use serde_pickle::{DeOptions, HashableValue, SerOptions, Value as Py};
 use std::cell::RefCell;
@@ -114,22 +115,29 @@ pub fn encode_call(
     let raw = match ser {
         Serializer::Json => serde_json::to_vec(&(func, Json::Null, args, kwargs))
             .map_err(|e| PayloadError::Encode(e.to_string()))?,
-        Serializer::Pickle => {
-            let to_py = |v: &Json| {
-                serde_pickle::to_value(v).map_err(|e| PayloadError::Encode(e.to_string()))
-            };
-            let args = args.iter().map(to_py).collect::<Result<Vec<_>, _>>()?;
-            let tuple = Py::Tuple(vec![
-                Py::String(func.to_owned()),
-                Py::None,
-                Py::Tuple(args),
-                to_py(&Json::Object(kwargs.clone()))?,
-            ]);
-            serde_pickle::value_to_vec(&tuple, SerOptions::new())
-                .map_err(|e| PayloadError::Encode(e.to_string()))?
-        }
+        // Serialized straight from the maps, so keyword arguments keep their order as
+        // a Python dict keeps insertion order.
+        Serializer::Pickle => serde_pickle::to_vec(
+            &(func, None::<()>, PyTuple(args), kwargs),
+            SerOptions::new(),
+        )
+        .map_err(|e| PayloadError::Encode(e.to_string()))?,
     };
     Ok(compress(&raw))
+}
+
+/// Positional arguments, which RQ pickles as a tuple, not a list.
+struct PyTuple<'a>(&'a [Json]);
+
+impl Serialize for PyTuple<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let mut t = s.serialize_tuple(self.0.len())?;
+        for v in self.0 {
+            t.serialize_element(v)?;
+        }
+        t.end()
+    }
 }
 
 /// Decodes `data` in whichever form it was written.
@@ -312,24 +320,21 @@ pub fn py_repr(v: &Json) -> String {
     }
 }
 
-/// RQ's default description: `func(repr(a), k=repr(v))`, each repr cut at 75 chars.
+/// RQ's default description (`get_call_string`): `func(repr(a), k=repr(v))` with the
+/// keyword arguments sorted, each repr cut at 75 characters and marked `...`.
 pub fn describe(func: &str, args: &[Json], kwargs: &Map<String, Json>) -> String {
     fn cut(s: String) -> String {
-        if s.chars().count() > 75 {
-            s.chars().take(75).collect()
-        } else {
-            s
+        match s.char_indices().nth(75) {
+            Some((end, _)) => format!("{}...", &s[..end]),
+            None => s,
         }
     }
-    let parts: Vec<String> = args
+    let mut named: Vec<String> = kwargs
         .iter()
-        .map(|a| cut(py_repr(a)))
-        .chain(
-            kwargs
-                .iter()
-                .map(|(k, v)| format!("{k}={}", cut(py_repr(v)))),
-        )
+        .map(|(k, v)| format!("{k}={}", cut(py_repr(v))))
         .collect();
+    named.sort();
+    let parts: Vec<String> = args.iter().map(|a| cut(py_repr(a))).chain(named).collect();
     format!("{func}({})", parts.join(", "))
 }
 
@@ -422,6 +427,21 @@ mod tests {
             "tasks.add(1, 2, c=3, s=\"it's\")"
         );
         assert_eq!(describe("tasks.noop", &[], &Map::new()), "tasks.noop()");
+        // Frappe's execute_job call, as RQ 1.15 wrote it for frappe.enqueue("frappe.ping").
+        let kw = json!({"site": "lab.local", "user": "Administrator", "method": "frappe.ping", "event": null, "job_name": "frappe.ping", "is_async": true, "kwargs": {}});
+        assert_eq!(
+            describe(
+                "frappe.utils.background_jobs.execute_job",
+                &[],
+                kw.as_object().unwrap()
+            ),
+            "frappe.utils.background_jobs.execute_job(event=None, is_async=True, job_name='frappe.ping', kwargs={}, method='frappe.ping', site='lab.local', user='Administrator')"
+        );
+        let long = "x".repeat(80);
+        assert_eq!(
+            describe("t.f", &[json!(long)], &Map::new()),
+            format!("t.f('{}...)", "x".repeat(74))
+        );
     }
 
     fn json_value() -> impl Strategy<Value = Json> {

@@ -199,7 +199,7 @@ impl Store {
             .trim_end_matches('}')
             .trim_end_matches("\"outcome\":\"\"")
             .to_owned();
-        let fields = job.fields(ser, now, true)?;
+        let fields = job.fields(ser, self.layout(), now, true)?;
         let mut inv = self.scripts().fire.prepare_invoke();
         inv.key(keys::SCHEDULER_LEASE)
             .key(keys::SCHEDULER_EPOCH)

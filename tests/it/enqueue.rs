@@ -163,7 +163,8 @@ fn deduplicate_follows_frappe() {
         .bench()
         .args(["enqueue", "tasks.noop", "--job-id", "d1", "--deduplicate"])
         .ok();
-    assert_eq!(out.stdout(), "");
+    // The id of the job that is there is printed, as for a --job-name already in use.
+    assert_eq!(out.stdout(), "d1\n");
     assert!(out.stderr().contains("already queued"));
     let mut c = env.conn();
     assert_eq!(

@@ -12,6 +12,8 @@ mod cli;
 mod enqueue;
 /// Frappe's command names, flags, output and job shape.
 mod frappe;
+/// Frappe mode: site-aware enqueue, job_name, the bench's own configuration.
+mod frappe_mode;
 /// Generated completions and man pages are up to date.
 mod generated;
 /// Interoperability with Python RQ 2.12 in both directions.

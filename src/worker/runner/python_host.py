@@ -248,7 +248,7 @@ class Host:
         else:
             self.ctl.send(data)
 
-    def preload(self, modules):
+    def preload(self, modules, warm):
         t0 = time.monotonic()
         for name in modules:
             try:
@@ -259,6 +259,11 @@ class Host:
                 sys.stderr.flush()
                 self.send({"op": "preload_failed", "module": name, "traceback": tb})
                 sys.exit(1)
+        for name in warm:
+            try:
+                importlib.import_module(name)
+            except Exception as e:
+                sys.stderr.write("could not import %s ahead of jobs (%s); jobs import it themselves\n" % (name, e))
         # Objects that exist now are never collected again, so the collector never
         # writes to their pages and forked children keep sharing them (as Frappe does).
         gc.collect()
@@ -395,7 +400,10 @@ def run_host():
     # Ctrl-C in the worker's terminal is the worker's business, not the host's.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     host = Host()
-    host.preload(json.loads(os.environ.get("BENCH_PRELOAD", "[]")))
+    host.preload(
+        json.loads(os.environ.get("BENCH_PRELOAD", "[]")),
+        json.loads(os.environ.get("BENCH_WARM", "[]")),
+    )
     host.serve(timeout_exception(), parent_death_signal())
 
 

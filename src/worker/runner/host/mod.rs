@@ -307,6 +307,10 @@ impl Incarnation {
                 "BENCH_PRELOAD",
                 serde_json::to_string(&spec.preload).unwrap_or_else(|_| "[]".into()),
             )
+            .env(
+                "BENCH_WARM",
+                serde_json::to_string(&spec.warm).unwrap_or_else(|_| "[]".into()),
+            )
             .env("PYTHONPATH", super::python::pythonpath(spec))
             .envs(spec.env.iter().map(|(k, v)| (k, v)))
             .process_group(0)
