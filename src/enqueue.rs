@@ -327,12 +327,6 @@ fn kind(v: &Json) -> &'static str {
     }
 }
 
-/// Whether `method` runs as Python (not a bench built-in nor a `[methods]` command):
-/// in Frappe mode such a call is a Frappe job and needs a site.
-fn runs_as_python(cfg: &Config, method: &str) -> bool {
-    !method.starts_with(crate::config::BUILTIN_PREFIX) && !cfg.methods.contains_key(method)
-}
-
 /// Checks one job's inputs and builds it. Errors read as a sentence about the input.
 fn build(cfg: &Config, layout: Layout, i: Input) -> Result<NewJob, UsageError> {
     let method = &i.method;
@@ -359,7 +353,7 @@ fn build(cfg: &Config, layout: Layout, i: Input) -> Result<NewJob, UsageError> {
             cfg.source_shown()
         )
     };
-    let frappe = cfg.frappe_mode() && runs_as_python(cfg, method);
+    let frappe = cfg.frappe_mode() && cfg.runs_as_python(method);
     if !cfg.frappe_mode() && i.site.is_some() {
         return Err(usage!(
             "--site names a Frappe site, but {} has no [frappe] sites_path, so jobs are plain RQ jobs",

@@ -42,7 +42,9 @@ pub async fn store(cfg: &Config) -> Result<Store> {
             decide(&workers, installed)
         }
     };
-    Ok(store.with_layout(layout, &why))
+    Ok(store
+        .with_layout(layout, &why)
+        .for_bench(cfg.bench_id.as_deref()))
 }
 
 /// The rule, on what was found.

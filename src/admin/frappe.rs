@@ -1,5 +1,7 @@
 //! Frappe's own background-job commands, with Frappe's output, over bench's data:
-//! `show-pending-jobs`, `purge-jobs`, `ready-for-migration`.
+//! `show-pending-jobs`, `purge-jobs`, `ready-for-migration`; and, for a Frappe bench,
+//! the scheduler switches that live in Frappe's own site config and database, handed to
+//! Frappe itself.
 
 use anyhow::Result;
 
@@ -103,4 +105,29 @@ pub async fn ready_for_migration(cfg: &Config, store: &Store, site: Option<&str>
         ))?;
         Ok(())
     }
+}
+
+/// Runs one of Frappe's own commands (`bench --site S enable-scheduler`, `scheduler
+/// pause`...) through the bench's interpreter, in place of this process, so its output
+/// and exit code are Frappe's. Those switches live in Frappe's site config and
+/// database, which Frappe owns; `bench schedule` reads them back per site.
+///
+/// Returns only when the command cannot be started.
+pub fn exec_frappe(cfg: &Config, site: Option<&str>, args: &[&str]) -> anyhow::Error {
+    use std::os::unix::process::CommandExt as _;
+    let Some(py) = &cfg.python else {
+        return anyhow::anyhow!("Frappe's commands need [python] (the bench's env/bin/python)");
+    };
+    let mut cmd = std::process::Command::new(&py.executable);
+    cmd.args(["-m", "frappe.utils.bench_helper", "frappe"]);
+    if let Some(s) = site {
+        cmd.args(["--site", s]);
+    }
+    cmd.args(args).current_dir(&py.cwd);
+    let err = cmd.exec();
+    anyhow::anyhow!(
+        "cannot run Frappe's own command with {} -m frappe.utils.bench_helper (cwd {}): {err}",
+        py.executable,
+        py.cwd.display()
+    )
 }

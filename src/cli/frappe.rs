@@ -68,7 +68,10 @@ pub async fn scheduler(
     format: Format,
     site: Option<&str>,
 ) -> Result<()> {
-    let who = site.map(str::to_owned).unwrap_or_else(|| cfg.bench_name());
+    let who = match site {
+        Some(s) => format!("site {s}"),
+        None => format!("bench {}", cfg.bench_name()),
+    };
     let (paused, word) = match action {
         SchedulerAction::Enable => (false, "enabled"),
         SchedulerAction::Disable => (true, "disabled"),
@@ -81,24 +84,27 @@ pub async fn scheduler(
                 "enabled"
             };
             return match format {
-                Format::Json => Ok(output::json_line(
-                    &serde_json::json!({"status": status, "site": who}),
-                )?),
-                Format::Text => Ok(output::line(format!(
-                    "Scheduler is {status} for site {who}"
-                ))?),
+                Format::Json => Ok(output::json_line(&serde_json::json!({
+                    "status": status,
+                    "site": site,
+                    "bench": cfg.bench_name(),
+                }))?),
+                Format::Text => Ok(output::line(format!("Scheduler is {status} for {who}"))?),
             };
         }
     };
     store.set_scheduler_paused(paused).await?;
-    output::line(format!("Scheduler is {word} for site {who}"))?;
+    output::line(format!("Scheduler is {word} for {who}"))?;
     Ok(())
 }
 
 /// `enable-scheduler` / `disable-scheduler`.
 pub async fn enable(cfg: &Config, store: &Store, on: bool, site: Option<&str>) -> Result<()> {
     store.set_scheduler_paused(!on).await?;
-    let who = site.map(str::to_owned).unwrap_or_else(|| cfg.bench_name());
+    let who = match site {
+        Some(s) => s.to_owned(),
+        None => format!("bench {}", cfg.bench_name()),
+    };
     output::line(format!(
         "{} for {who}",
         if on { "Enabled" } else { "Disabled" }
@@ -164,6 +170,7 @@ pub async fn run(
                 &crate::scheduler::control::ScheduleCommand::Trigger {
                     method: method.clone(),
                 },
+                site,
             )
             .await
         }

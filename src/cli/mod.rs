@@ -155,6 +155,41 @@ fn run(cli: Cli) -> Result<()> {
     {
         return done;
     }
+    // A Frappe bench keeps its scheduler switches in Frappe's own site config and
+    // database: Frappe's commands change them, exactly as without bench.
+    if cfg.frappe_mode() {
+        let site = cli.site.as_deref();
+        match &cli.command {
+            Command::EnableScheduler => {
+                return Err(admin::frappe::exec_frappe(
+                    &cfg,
+                    site,
+                    &["enable-scheduler"],
+                ));
+            }
+            Command::DisableScheduler => {
+                return Err(admin::frappe::exec_frappe(
+                    &cfg,
+                    site,
+                    &["disable-scheduler"],
+                ));
+            }
+            Command::Scheduler { action, format } => {
+                let action = clap::ValueEnum::to_possible_value(action)
+                    .map(|v| v.get_name().to_owned())
+                    .unwrap_or_default();
+                let format = clap::ValueEnum::to_possible_value(format)
+                    .map(|v| v.get_name().to_owned())
+                    .unwrap_or_default();
+                return Err(admin::frappe::exec_frappe(
+                    &cfg,
+                    site,
+                    &["scheduler", &action, "--format", &format],
+                ));
+            }
+            _ => {}
+        }
+    }
     // The global --site narrows every job selection.
     let site = cli.site.clone();
     let sited = |f: &admin::select::Filters| admin::select::Filters {
@@ -185,6 +220,7 @@ fn run(cli: Cli) -> Result<()> {
                         &cfg,
                         &store,
                         a.command.as_ref().expect("a subcommand"),
+                        site.as_deref(),
                     )
                     .await
                 }

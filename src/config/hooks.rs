@@ -104,63 +104,41 @@ pub(crate) struct SchedulerSection {
     pub lease: Option<Spanned<i64>>,
 }
 
-/// Frappe's `scheduler_events` keys; serde rejects any other with the list of these.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Frappe's `scheduler_events`: `<frequency>[_<suffix>]` keys with lists of methods,
+/// and a `cron` table of expressions. Read key by key, so the list's type follows the
+/// key and every method keeps its position for error messages; the keys themselves
+/// are checked by the validator, which knows the queues.
+#[derive(Debug, Default)]
 pub(crate) struct SchedulerEvents {
-    #[serde(default)]
-    pub all: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub hourly: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub hourly_long: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub hourly_maintenance: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub daily: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub daily_long: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub daily_maintenance: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub weekly: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub weekly_long: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub monthly: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub monthly_long: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub yearly: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub yearly_long: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub annual: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub annual_long: Vec<Spanned<String>>,
-    #[serde(default)]
+    pub keyed: Vec<(Spanned<String>, Vec<Spanned<String>>)>,
     pub cron: IndexMap<Spanned<String>, Vec<Spanned<String>>>,
 }
 
-impl SchedulerEvents {
-    /// The fixed-frequency lists in Frappe's order, with their keys.
-    pub(crate) fn frequencies(&self) -> [(&'static str, &Vec<Spanned<String>>); 15] {
-        [
-            ("all", &self.all),
-            ("hourly", &self.hourly),
-            ("hourly_long", &self.hourly_long),
-            ("hourly_maintenance", &self.hourly_maintenance),
-            ("daily", &self.daily),
-            ("daily_long", &self.daily_long),
-            ("daily_maintenance", &self.daily_maintenance),
-            ("weekly", &self.weekly),
-            ("weekly_long", &self.weekly_long),
-            ("monthly", &self.monthly),
-            ("monthly_long", &self.monthly_long),
-            ("yearly", &self.yearly),
-            ("yearly_long", &self.yearly_long),
-            ("annual", &self.annual),
-            ("annual_long", &self.annual_long),
-        ]
+impl<'de> Deserialize<'de> for SchedulerEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Events;
+        impl<'de> serde::de::Visitor<'de> for Events {
+            type Value = SchedulerEvents;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a table of event keys (`daily = [\"my_app.tasks.x\"]`) and a `cron` table",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SchedulerEvents, A::Error> {
+                let mut out = SchedulerEvents::default();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    if key.get_ref() == "cron" {
+                        out.cron = map.next_value()?;
+                    } else {
+                        out.keyed.push((key, map.next_value()?));
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Events)
     }
 }

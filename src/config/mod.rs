@@ -214,6 +214,8 @@ pub struct EventSpec {
     pub queue: String,
     /// Minutes added to the schedule (maintenance events, per bench).
     pub offset_minutes: u32,
+    /// A `_maintenance` event: spread over the hour per bench, or per site in Frappe mode.
+    pub maintenance: bool,
     pub methods: Vec<String>,
 }
 
@@ -284,9 +286,6 @@ impl Config {
             })?,
         };
         cfg.path = path.to_owned();
-        if cfg.frappe.sites_path.is_some() {
-            cfg.adopt_frappe()?;
-        }
         if let Some(url) = redis_url {
             cfg.redis_url = url.to_owned();
             cfg.redis_url_configured = true;
@@ -309,31 +308,10 @@ impl Config {
         v.resolve(raw, dir)
     }
 
-    /// Takes what the hooks file leaves open from the Frappe bench, as Frappe itself
-    /// would: its `bench_id`, its queue Redis (`redis_queue`) and its custom queues.
-    fn adopt_frappe(&mut self) -> Result<(), ConfigError> {
-        let common = self.frappe.common_conf()?;
-        if self.bench_id.is_none()
-            && let Some(dir) = self.frappe.bench_dir()
-        {
-            self.bench_id = Some(frappe::bench_id(&common, dir));
-        }
-        if !self.redis_url_configured
-            && let Some(serde_json::Value::String(url)) = common.get("redis_queue")
-        {
-            self.redis_url = url.clone();
-            self.redis_url_configured = true;
-        }
-        for (name, timeout, workers) in frappe::worker_queues(&common) {
-            if self.queue(&name).is_none() {
-                self.queues.push(QueueSpec {
-                    name,
-                    timeout,
-                    workers,
-                });
-            }
-        }
-        Ok(())
+    /// Whether `method` runs as Python, not as a bench built-in or a `[methods]` command.
+    /// In Frappe mode such a method is a Frappe method: it runs for a site.
+    pub fn runs_as_python(&self, method: &str) -> bool {
+        !method.starts_with(BUILTIN_PREFIX) && !self.methods.contains_key(method)
     }
 
     /// Whether jobs are Frappe jobs: `[frappe] sites_path` is set.
@@ -448,7 +426,7 @@ impl Validator<'_> {
     }
 
     fn resolve(&self, raw: Hooks, dir: PathBuf) -> Result<Config, ConfigError> {
-        let bench_id = match raw.bench_id {
+        let mut bench_id = match raw.bench_id {
             Some(s) if s.get_ref().is_empty() => None,
             Some(s) => {
                 let id = s.get_ref();
@@ -460,7 +438,7 @@ impl Validator<'_> {
             None => None,
         };
 
-        let (redis_url, redis_url_configured) = match raw.redis.url {
+        let (mut redis_url, mut redis_url_configured) = match raw.redis.url {
             Some(u) => {
                 if let Err(e) =
                     redis::IntoConnectionInfo::into_connection_info(u.get_ref().as_str())
@@ -562,6 +540,31 @@ impl Validator<'_> {
             sites_path: raw.frappe.sites_path.map(|p| dir.join(p)),
             bench: raw.frappe.bench.map(|p| dir.join(p)),
         };
+        // What the hooks file leaves open comes from the Frappe bench, as Frappe itself
+        // reads it: its `bench_id`, its queue Redis (`redis_queue`), its custom queues.
+        if frappe.sites_path.is_some() {
+            let common = frappe.common_conf()?;
+            if bench_id.is_none()
+                && let Some(b) = frappe.bench_dir()
+            {
+                bench_id = Some(frappe::bench_id(&common, b));
+            }
+            if !redis_url_configured
+                && let Some(serde_json::Value::String(url)) = common.get("redis_queue")
+            {
+                redis_url = url.clone();
+                redis_url_configured = true;
+            }
+            for (name, timeout, workers) in frappe::worker_queues(&common) {
+                if !queues.iter().any(|q| q.name == name) {
+                    queues.push(QueueSpec {
+                        name,
+                        timeout,
+                        workers,
+                    });
+                }
+            }
+        }
         let python = match raw.python {
             Some(p) => Some(self.python(p, &dir, &frappe)?),
             // A Frappe bench runs Python jobs without further setup.
@@ -646,6 +649,7 @@ impl Validator<'_> {
         let events = self.events(
             &raw.scheduler_events,
             bench_id.as_deref().unwrap_or(&dir.display().to_string()),
+            &queues,
         )?;
 
         Ok(Config {
@@ -760,6 +764,7 @@ impl Validator<'_> {
         &self,
         raw: &hooks::SchedulerEvents,
         bench: &str,
+        queues: &[QueueSpec],
     ) -> Result<Vec<EventSpec>, ConfigError> {
         let offset = maintenance_offset(bench);
         let mut seen: HashMap<String, (String, usize)> = HashMap::new();
@@ -786,33 +791,61 @@ impl Validator<'_> {
             }
             Ok(names)
         };
-        for (key, methods) in raw.frequencies() {
-            let names = check(key, methods)?;
-            if names.is_empty() {
-                continue;
-            }
-            let base = key
-                .trim_end_matches("_long")
-                .trim_end_matches("_maintenance");
-            let expr = match base {
+        for (key, methods) in &raw.keyed {
+            let label = format!("scheduler_events.{}", key.get_ref());
+            let (frequency, suffix) = match key.get_ref().split_once('_') {
+                Some((f, s)) => (f, Some(s)),
+                None => (key.get_ref().as_str(), None),
+            };
+            let expr = match frequency {
                 "all" => None,
                 "hourly" => Some("0 * * * *"),
                 "daily" => Some("0 0 * * *"),
                 "weekly" => Some("0 0 * * 0"),
                 "monthly" => Some("0 0 1 * *"),
-                _ => Some("0 0 1 1 *"),
-            };
-            let maintenance = key.ends_with("_maintenance");
-            out.push(EventSpec {
-                name: key.to_owned(),
-                cron: expr.map(|e| e.parse().expect("built-in expressions are valid")),
-                queue: if key.ends_with("_long") || maintenance {
-                    "long"
-                } else {
-                    "default"
+                "yearly" | "annual" => Some("0 0 1 1 *"),
+                _ => {
+                    return self.err(
+                        key.span(),
+                        &label,
+                        format!("`{frequency}` is not a frequency; use all, hourly, daily, weekly, monthly, yearly or annual, optionally with a queue (`daily_long`, `hourly_short`), `hourly_maintenance`/`daily_maintenance`, or the `cron` table"),
+                    );
                 }
-                .into(),
+            };
+            let maintenance = suffix == Some("maintenance");
+            let queue = match suffix {
+                None => "default".to_owned(),
+                Some("maintenance") if matches!(frequency, "hourly" | "daily") => "long".to_owned(),
+                Some("maintenance") => {
+                    return self.err(
+                        key.span(),
+                        &label,
+                        "only hourly_maintenance and daily_maintenance exist (Frappe has no other maintenance frequency)",
+                    );
+                }
+                Some(q) if queues.iter().any(|spec| spec.name == q) => q.to_owned(),
+                Some(q) => {
+                    let names: Vec<&str> = queues.iter().map(|q| q.name.as_str()).collect();
+                    return self.err(
+                        key.span(),
+                        &label,
+                        format!(
+                            "`{q}` is not a queue; the part after `{frequency}_` names the queue the event runs on: {} (add one under [queues])",
+                            names.join(", ")
+                        ),
+                    );
+                }
+            };
+            let names = check(key.get_ref(), methods)?;
+            if names.is_empty() {
+                continue;
+            }
+            out.push(EventSpec {
+                name: key.get_ref().clone(),
+                cron: expr.map(|e| e.parse().expect("built-in expressions are valid")),
+                queue,
                 offset_minutes: if maintenance { offset } else { 0 },
+                maintenance,
                 methods: names,
             });
         }
@@ -828,6 +861,7 @@ impl Validator<'_> {
                 cron: Some(cron),
                 queue: "default".into(),
                 offset_minutes: 0,
+                maintenance: false,
                 methods: names,
             });
         }
@@ -868,16 +902,14 @@ fn check_method_path(m: &str) -> Result<(), String> {
     }
 }
 
-/// Frappe spreads maintenance events over the hour by a per-site offset
-/// (`int(sha1(site)) % 60`); bench does the same per bench, with a stable hash.
-fn maintenance_offset(bench: &str) -> u32 {
-    // FNV-1a: stable across runs and builds, unlike std's hasher.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bench.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    (h % 60) as u32
+/// Frappe spreads maintenance events over the hour by a per-site offset,
+/// `int(sha1(site).hexdigest(), 16) % 60` minutes; bench uses the same for each site in
+/// Frappe mode, and for the bench otherwise.
+pub fn maintenance_offset(name: &str) -> u32 {
+    let digest = sha1_smol::Sha1::from(name).digest().bytes();
+    digest
+        .iter()
+        .fold(0u32, |r, b| (r * 256 + u32::from(*b)) % 60)
 }
 
 /// The machine's time zone, or UTC when it cannot be named.
@@ -933,11 +965,19 @@ mod tests {
         );
         let e = err("\n[scheduler_events]\nweekly_maintenance = [\"a.b\"]\n");
         assert!(
-            e.starts_with("hooks.toml:3:1:")
-                && e.contains("unknown field `weekly_maintenance`")
-                && e.contains("`daily_maintenance`"),
+            e.starts_with("hooks.toml:3:1: scheduler_events.weekly_maintenance:")
+                && e.contains("daily_maintenance"),
             "{e}"
         );
+        let e = err("[queues.reports]\n[scheduler_events]\ndaily_reprots = [\"a.b\"]\n");
+        assert!(
+            e.starts_with(
+                "hooks.toml:3:1: scheduler_events.daily_reprots: `reprots` is not a queue"
+            ) && e.contains("short, default, long, reports"),
+            "{e}"
+        );
+        let e = err("[scheduler_events]\nfortnightly = [\"a.b\"]\n");
+        assert!(e.contains("`fortnightly` is not a frequency"), "{e}");
         let e = err("[redis]\nurl = \"redis://x\"\nhost = 1\n");
         assert!(
             e.starts_with("hooks.toml:3:1:") && e.contains("unknown field `host`"),
@@ -1001,6 +1041,13 @@ mod tests {
     }
 
     #[test]
+    fn maintenance_offsets_are_frappes() {
+        // int(hashlib.sha1(b"lab.local").hexdigest(), 16) % 60, as Frappe computes it.
+        assert_eq!(maintenance_offset("lab.local"), 2);
+        assert!((0..60).contains(&maintenance_offset("any.site")));
+    }
+
+    #[test]
     fn passwords_never_show() {
         assert_eq!(redact_url("redis://u:pw@h:1/2"), "redis://u:***@h:1/2");
         assert_eq!(redact_url("redis://:pw@h"), "redis://:***@h");
@@ -1019,5 +1066,18 @@ mod tests {
         assert!(by("hourly_maintenance").offset_minutes < 60);
         assert_eq!(by("*/15 * * * *").queue, "default");
         assert_eq!(by("*/15 * * * *").methods, ["a.poll"]);
+        let c = parse("[queues.reports]\n[scheduler_events]\ndaily_short = [\"a.s\"]\nweekly_default = [\"a.w\"]\nhourly_long = [\"a.h\"]\ndaily_reports = [\"a.r\"]\nall_long = [\"a.l\"]\n").unwrap();
+        let by = |n: &str| c.events.iter().find(|e| e.name == n).unwrap().queue.clone();
+        assert_eq!(
+            [
+                "daily_short",
+                "weekly_default",
+                "hourly_long",
+                "daily_reports",
+                "all_long"
+            ]
+            .map(by),
+            ["short", "default", "long", "reports", "long"]
+        );
     }
 }

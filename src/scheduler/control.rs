@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::plan::{self, Rule};
-use super::{job_for, scheduler_name};
+use super::plan::{self, Rule, Scheduled};
+use super::sites::Sites;
+use super::{job_for, runs, scheduled_run, scheduler_name};
 use crate::config::Config;
 use crate::cron::CronExpr;
 use crate::output::{self, Rows};
@@ -108,6 +109,8 @@ pub fn run_offline(cfg: &Config, cmd: &ScheduleCommand) -> Option<Result<()>> {
 #[derive(Serialize)]
 struct Listed {
     method: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    site: Option<String>,
     event: String,
     queue: String,
     schedule: String,
@@ -115,28 +118,63 @@ struct Listed {
     next_run: Option<String>,
 }
 
-/// Runs a subcommand that reads or changes the scheduler's state in Redis.
-pub async fn run(cfg: &Config, store: &Store, cmd: &ScheduleCommand) -> Result<()> {
+/// The sites a command looks at: `--site` alone, or every site of the bench (those
+/// whose scheduler is off too); none outside Frappe mode.
+fn sites_for(cfg: &Config, site: Option<&str>) -> Result<Vec<String>> {
+    if !cfg.frappe_mode() {
+        return Ok(Vec::new());
+    }
+    match site {
+        Some(s) => Ok(vec![
+            cfg.frappe.check_site(Some(s)).map_err(|e| usage!("{e}"))?,
+        ]),
+        None => Ok(cfg.frappe.sites()?),
+    }
+}
+
+/// Runs a subcommand that reads or changes the scheduler's state in Redis; `site` is
+/// the global `--site`.
+pub async fn run(
+    cfg: &Config,
+    store: &Store,
+    cmd: &ScheduleCommand,
+    site: Option<&str>,
+) -> Result<()> {
     let tz = cfg.scheduler.timezone;
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339();
+    let events = plan::scheduled(cfg);
+    let sites = sites_for(cfg, site)?;
+    // With --site, only that site's runs; the bench's own events have no site.
+    let runs = |events| {
+        runs(events, &sites)
+            .into_iter()
+            .filter(|(_, s)| site.is_none() || s.is_some())
+            .collect::<Vec<_>>()
+    };
     match cmd {
         ScheduleCommand::Next { .. } => unreachable!("handled by run_offline"),
         ScheduleCommand::List { json } => {
             let last = store.last_runs().await?;
-            let listed: Vec<Listed> = plan::scheduled(cfg)
+            let paused = Sites::now(cfg, &crate::service::Log::stdio(true));
+            let listed: Vec<Listed> = runs(&events)
                 .into_iter()
-                .map(|s| {
-                    let since = last.get(&s.method).copied();
+                .map(|(s, site)| {
+                    let since = last.get(&scheduled_run(s, site).state()).copied();
+                    let rule = s.rule_for(site);
+                    let waiting = site.and_then(|x| paused.inactive().get(x));
                     Listed {
-                        next_run: s
-                            .rule
-                            .next_after(since.unwrap_or_else(Utc::now), tz)
-                            .map(local),
+                        next_run: match waiting {
+                            Some(why) => Some(format!("(not scheduled: {why})")),
+                            None => rule
+                                .next_after(since.unwrap_or_else(Utc::now), tz)
+                                .map(local),
+                        },
                         last_run: since.map(local),
-                        schedule: s.rule.describe(),
-                        method: s.method,
-                        event: s.event,
-                        queue: s.queue,
+                        schedule: rule.describe(),
+                        method: s.method.clone(),
+                        site: site.map(str::to_owned),
+                        event: s.event.clone(),
+                        queue: s.queue.clone(),
                     }
                 })
                 .collect();
@@ -146,6 +184,22 @@ pub async fn run(cfg: &Config, store: &Store, cmd: &ScheduleCommand) -> Result<(
                 }
             } else if listed.is_empty() {
                 eprintln!("No scheduler_events in {}.", cfg.source_shown());
+            } else if cfg.frappe_mode() {
+                let mut rows = Rows::new([
+                    "METHOD", "SITE", "EVENT", "QUEUE", "SCHEDULE", "LAST RUN", "NEXT RUN",
+                ]);
+                for l in listed {
+                    rows.push([
+                        l.method,
+                        l.site.unwrap_or_else(|| "(bench)".into()),
+                        l.event,
+                        l.queue,
+                        l.schedule,
+                        l.last_run.unwrap_or_else(|| "never".into()),
+                        l.next_run.unwrap_or_default(),
+                    ]);
+                }
+                rows.print()?;
             } else {
                 let mut rows = Rows::new([
                     "METHOD", "EVENT", "QUEUE", "SCHEDULE", "LAST RUN", "NEXT RUN",
@@ -199,48 +253,38 @@ pub async fn run(cfg: &Config, store: &Store, cmd: &ScheduleCommand) -> Result<(
             output::line("Scheduler resumed")?;
         }
         ScheduleCommand::Trigger { method } => {
-            let Some(s) = plan::scheduled(cfg)
-                .into_iter()
-                .find(|s| &s.method == method)
-            else {
+            let Some(s) = events.iter().find(|s| &s.method == method) else {
                 anyhow::bail!(
                     "Event {method} does not exist!\nhint: scheduled methods are listed under [scheduler_events] in {}",
                     cfg.source_shown()
                 );
             };
-            let job = job_for(cfg, &s);
-            match store
-                .fire(
-                    &scheduler_name(),
-                    0,
-                    &s.event,
-                    None,
-                    &job,
-                    cfg.serializer,
-                    Utc::now(),
-                )
-                .await?
-            {
-                Fired::Enqueued => output::line(&job.id)?,
-                Fired::Skipped(status) => anyhow::bail!(
-                    "{method} was not enqueued: its previous run ({}) is still {status}",
-                    job.id
-                ),
-                other => anyhow::bail!("{method} was not enqueued: {other:?}"),
-            }
+            let site = match (s.per_site, site) {
+                (true, None) => {
+                    return Err(usage!(
+                        "{}",
+                        cfg.frappe
+                            .check_site(None)
+                            .unwrap_err()
+                            .replace("Frappe jobs run", "a Frappe event runs")
+                    )
+                    .into());
+                }
+                (true, Some(_)) => sites.first().map(String::as_str),
+                (false, _) => None,
+            };
+            trigger(cfg, store, s, site).await?;
         }
         ScheduleCommand::History {
             method,
             limit,
             json,
         } => {
-            let methods: Vec<String> = match method {
-                Some(m) => vec![m.clone()],
-                None => plan::scheduled(cfg).into_iter().map(|s| s.method).collect(),
-            };
             let mut entries = Vec::new();
-            for m in &methods {
-                entries.extend(store.ledger(m, *limit).await?);
+            for (s, site) in runs(&events) {
+                if method.as_ref().is_none_or(|m| m == &s.method) {
+                    entries.extend(store.ledger(&scheduled_run(s, site), *limit).await?);
+                }
             }
             entries.sort_by(|a, b| b.at.total_cmp(&a.at));
             entries.truncate(*limit);
@@ -254,6 +298,7 @@ pub async fn run(cfg: &Config, store: &Store, cmd: &ScheduleCommand) -> Result<(
                 let mut rows = Rows::new([
                     "AT",
                     "METHOD",
+                    "SITE",
                     "EVENT",
                     "SLOT",
                     "OUTCOME",
@@ -269,6 +314,7 @@ pub async fn run(cfg: &Config, store: &Store, cmd: &ScheduleCommand) -> Result<(
                     rows.push([
                         when(e.at),
                         e.method,
+                        e.site.unwrap_or_default(),
                         e.event,
                         e.slot
                             .map(|s| when(s as f64))
@@ -281,6 +327,32 @@ pub async fn run(cfg: &Config, store: &Store, cmd: &ScheduleCommand) -> Result<(
                 rows.print()?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Enqueues one scheduled method now, as its event would (for `site` in Frappe mode).
+async fn trigger(cfg: &Config, store: &Store, s: &Scheduled, site: Option<&str>) -> Result<()> {
+    let job = job_for(cfg, store.layout(), s, site).map_err(|e| anyhow::anyhow!(e))?;
+    let fired = store
+        .fire(
+            &scheduler_name(),
+            0,
+            &scheduled_run(s, site),
+            None,
+            &job,
+            cfg.serializer,
+            Utc::now(),
+        )
+        .await?;
+    match fired {
+        Fired::Enqueued => output::line(&job.id)?,
+        Fired::Skipped(status) => anyhow::bail!(
+            "{} was not enqueued: its previous run ({}) is still {status}",
+            s.method,
+            job.id
+        ),
+        other => anyhow::bail!("{} was not enqueued: {other:?}", s.method),
     }
     Ok(())
 }

@@ -91,6 +91,25 @@ pub struct Scheduled {
     /// Queue name as configured (without the bench prefix).
     pub queue: String,
     pub rule: Rule,
+    /// A Frappe method (Frappe mode): it runs for each site whose scheduler is on,
+    /// through Frappe's scheduled-job wrapper, as Frappe's scheduler runs it.
+    pub per_site: bool,
+    /// A `_maintenance` event, spread over the hour by the site's own offset.
+    pub maintenance: bool,
+}
+
+impl Scheduled {
+    /// The rule for `site`: a maintenance event moves to the site's minute of the hour
+    /// (Frappe's per-site offset), so the sites of a bench do not all run at once.
+    pub fn rule_for(&self, site: Option<&str>) -> Rule {
+        match (&self.rule, site) {
+            (Rule::Cron { expr, .. }, Some(site)) if self.maintenance => Rule::Cron {
+                expr: expr.clone(),
+                offset_minutes: crate::config::maintenance_offset(site),
+            },
+            (rule, _) => rule.clone(),
+        }
+    }
 }
 
 /// Every scheduled method of the configuration, in the file's order.
@@ -110,31 +129,39 @@ pub fn scheduled(cfg: &Config) -> Vec<Scheduled> {
                 event: e.name.clone(),
                 queue: e.queue.clone(),
                 rule: rule.clone(),
+                per_site: cfg.frappe_mode() && cfg.runs_as_python(m),
+                maintenance: e.maintenance,
             })
         })
         .collect()
 }
 
 /// The fixed job id of a scheduled method, so "is its previous run still queued?"
-/// is one lookup (Frappe uses `scheduled_job||<name>` the same way). Dots are not
-/// allowed in ids, so they become `_`, plus a short hash to keep ids distinct.
-pub fn job_id(method: &str) -> String {
+/// is one lookup (Frappe uses `scheduled_job::<method>` the same way). Job ids are
+/// shared by every bench on a Redis, so a bench with a `bench_id` puts it in the id.
+/// Dots are not allowed in ids, so they become `_`, plus a short hash to keep ids
+/// distinct.
+pub fn job_id(bench_id: Option<&str>, method: &str) -> String {
     let mut h: u32 = 0x811c_9dc5;
     for b in method.bytes() {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
-    let slug: String = method
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("scheduled-{slug}-{h:08x}")
+    let slug = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    match bench_id {
+        Some(b) => format!("scheduled-{}-{}-{h:08x}", slug(b), slug(method)),
+        None => format!("scheduled-{}-{h:08x}", slug(method)),
+    }
 }
 
 #[cfg(test)]
@@ -246,10 +273,36 @@ mod tests {
 
     #[test]
     fn job_ids_are_valid_and_distinct() {
-        let a = job_id("a.b_c");
-        let b = job_id("a_b.c");
+        let a = job_id(None, "a.b_c");
+        let b = job_id(None, "a_b.c");
         assert_ne!(a, b);
         assert!(crate::store::job::validate_new_id(&a).is_ok(), "{a}");
         assert!(a.starts_with("scheduled-a_b_c-"));
+        let alpha = job_id(Some("alpha.bench"), "a.b_c");
+        assert_ne!(alpha, job_id(Some("beta"), "a.b_c"));
+        assert!(
+            crate::store::job::validate_new_id(&alpha).is_ok(),
+            "{alpha}"
+        );
+    }
+
+    #[test]
+    fn maintenance_events_move_to_each_sites_minute() {
+        let s = Scheduled {
+            method: "m.x".into(),
+            event: "hourly_maintenance".into(),
+            queue: "long".into(),
+            rule: Rule::Cron {
+                expr: Box::new("0 * * * *".parse().unwrap()),
+                offset_minutes: 7,
+            },
+            per_site: true,
+            maintenance: true,
+        };
+        let from = at("2026-01-01T00:00:00Z");
+        let next = |site: Option<&str>| s.rule_for(site).next_after(from, Tz::UTC).unwrap();
+        assert_eq!(next(None), at("2026-01-01T00:07:00Z"));
+        // Frappe: int(sha1("lab.local").hexdigest(), 16) % 60 == 2.
+        assert_eq!(next(Some("lab.local")), at("2026-01-01T00:02:00Z"));
     }
 }

@@ -147,31 +147,71 @@ pub fn scheduler_lock(q: &str) -> String {
     format!("{SCHEDULER_LOCK}{q}")
 }
 
-/// The scheduler's leadership lease: holds the leader's id.
-pub const SCHEDULER_LEASE: &str = "rq:bench:scheduler:lease";
-/// Counter that hands each new leader its fencing token.
-pub const SCHEDULER_EPOCH: &str = "rq:bench:scheduler:epoch";
-/// Present while `bench schedule pause` is in effect.
-pub const SCHEDULER_PAUSED: &str = "rq:bench:scheduler:paused";
-/// Hash: event method to the last slot (unix seconds) enqueued for it.
-pub const SCHEDULE_LAST_SLOT: &str = "rq:bench:schedule:last_slot";
-/// Hash: event method to when it last ran (unix seconds).
-pub const SCHEDULE_LAST_RUN: &str = "rq:bench:schedule:last_run";
+/// The scheduler's keys of one bench: several benches share a Redis (that is what
+/// `bench_id` is for), and each has its own leader, pause flag, clocks and ledgers.
+/// A bench without a `bench_id` keeps the keys bench used before there were several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchedulerKeys {
+    /// `rq:bench:` or `rq:bench:<bench_id>:`.
+    base: String,
+}
 
-/// `rq:bench:schedule:ledger:<method>`: recent runs of one scheduled method, newest first.
-pub fn schedule_ledger(method: &str) -> String {
-    format!("{BENCH}schedule:ledger:{method}")
+impl SchedulerKeys {
+    pub fn of(bench_id: Option<&str>) -> SchedulerKeys {
+        SchedulerKeys {
+            base: match bench_id {
+                Some(b) => format!("{BENCH}{b}:"),
+                None => BENCH.to_owned(),
+            },
+        }
+    }
+
+    /// The keys of a bench without a `bench_id`, where older data of every bench lies.
+    pub fn legacy() -> SchedulerKeys {
+        SchedulerKeys::of(None)
+    }
+
+    /// The leadership lease: holds the leader's id.
+    pub fn lease(&self) -> String {
+        format!("{}scheduler:lease", self.base)
+    }
+
+    /// Counter that hands each new leader its fencing token.
+    pub fn epoch(&self) -> String {
+        format!("{}scheduler:epoch", self.base)
+    }
+
+    /// Present while `bench schedule pause` is in effect.
+    pub fn paused(&self) -> String {
+        format!("{}scheduler:paused", self.base)
+    }
+
+    /// Hash: event (method, or `<site>/<method>` in Frappe mode) to the last slot
+    /// (unix seconds) enqueued for it.
+    pub fn last_slot(&self) -> String {
+        format!("{}schedule:last_slot", self.base)
+    }
+
+    /// Hash: event to when it last ran (unix seconds).
+    pub fn last_run(&self) -> String {
+        format!("{}schedule:last_run", self.base)
+    }
+
+    /// Recent runs of one event, newest first.
+    pub fn ledger(&self, event: &str) -> String {
+        format!("{}schedule:ledger:{event}", self.base)
+    }
+
+    /// A running scheduler's hash (host, pid, since, heartbeat).
+    pub fn process(&self, name: &str) -> String {
+        format!("{}scheduler:{name}", self.base)
+    }
 }
 
 /// `rq:bench:job_name:<bench>:<site>:<name>`: the id of the last job enqueued with a
 /// unique `job_name` in that bench (and site).
 pub fn job_name(bench: &str, site: &str, name: &str) -> String {
     format!("{BENCH}job_name:{bench}:{site}:{name}")
-}
-
-/// `rq:bench:scheduler:<name>`: a running scheduler's hash (host, pid, since, heartbeat).
-pub fn scheduler(name: &str) -> String {
-    format!("{BENCH}scheduler:{name}")
 }
 
 /// Lua source that defines the table `K` of key prefixes for the scripts, generated
@@ -241,6 +281,17 @@ mod tests {
         let eid = "0123456789abcdef0123456789abcdef";
         [super::super::Layout::Rq1, super::super::Layout::Rq2]
             .map(|l| started_job_id(&started_member(l, "j", eid)).to_owned())
+    }
+
+    #[test]
+    fn each_bench_has_its_own_scheduler_keys() {
+        let legacy = SchedulerKeys::legacy();
+        assert_eq!(legacy.lease(), "rq:bench:scheduler:lease");
+        assert_eq!(legacy.ledger("a.b"), "rq:bench:schedule:ledger:a.b");
+        let alpha = SchedulerKeys::of(Some("alpha"));
+        assert_eq!(alpha.lease(), "rq:bench:alpha:scheduler:lease");
+        assert_eq!(alpha.last_run(), "rq:bench:alpha:schedule:last_run");
+        assert_ne!(alpha.paused(), SchedulerKeys::of(Some("beta")).paused());
     }
 
     #[test]

@@ -111,6 +111,8 @@ pub struct Store {
     layout: Layout,
     /// Why this layout, for `bench doctor`.
     layout_reason: std::sync::Arc<str>,
+    /// This bench's scheduler keys.
+    sched: std::sync::Arc<keys::SchedulerKeys>,
 }
 
 impl Store {
@@ -126,7 +128,19 @@ impl Store {
             conn,
             layout: Layout::Rq2,
             layout_reason: "RQ 2.x is the default".into(),
+            sched: std::sync::Arc::new(keys::SchedulerKeys::legacy()),
         })
+    }
+
+    /// The same Redis, with the scheduler state of the bench `bench_id`.
+    pub fn for_bench(mut self, bench_id: Option<&str>) -> Store {
+        self.sched = std::sync::Arc::new(keys::SchedulerKeys::of(bench_id));
+        self
+    }
+
+    /// This bench's scheduler keys.
+    pub fn scheduler_keys(&self) -> &keys::SchedulerKeys {
+        &self.sched
     }
 
     /// The same Redis, written in `layout`, for the reason given.

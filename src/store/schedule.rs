@@ -40,10 +40,33 @@ pub enum Fired {
     Fenced,
 }
 
+/// One scheduled method, for one site in Frappe mode: what the scheduler's state in
+/// Redis is kept by.
+#[derive(Debug, Clone, Copy)]
+pub struct ScheduledRun<'a> {
+    pub method: &'a str,
+    pub site: Option<&'a str>,
+    /// The `[scheduler_events]` key or cron expression.
+    pub event: &'a str,
+}
+
+impl ScheduledRun<'_> {
+    /// The field and ledger name of its state: the method, or `<site>/<method>`.
+    pub fn state(&self) -> String {
+        match self.site {
+            Some(site) => format!("{site}/{}", self.method),
+            None => self.method.to_owned(),
+        }
+    }
+}
+
 /// One line of an event's ledger.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LedgerEntry {
     pub method: String,
+    /// The Frappe site it ran for, in Frappe mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     pub event: String,
     /// The scheduled time (unix seconds); `null` for a manual trigger.
     pub slot: Option<i64>,
@@ -72,8 +95,8 @@ impl Store {
         let (token, holder, ms): (i64, String, i64) = self
             .scripts()
             .lease
-            .key(keys::SCHEDULER_LEASE)
-            .key(keys::SCHEDULER_EPOCH)
+            .key(self.sched.lease())
+            .key(self.sched.epoch())
             .arg(me)
             .arg(lease_ms)
             .arg("acquire")
@@ -94,8 +117,8 @@ impl Store {
         let _: (i64, String, i64) = self
             .scripts()
             .lease
-            .key(keys::SCHEDULER_LEASE)
-            .key(keys::SCHEDULER_EPOCH)
+            .key(self.sched.lease())
+            .key(self.sched.epoch())
             .arg(me)
             .arg(0)
             .arg("release")
@@ -106,7 +129,7 @@ impl Store {
 
     /// Records a scheduler process so `bench schedule status` can name its host.
     pub async fn announce_scheduler(&self, me: &str, ttl: i64) -> Result<()> {
-        let key = keys::scheduler(me);
+        let key = self.sched.process(me);
         let host = gethostname::gethostname().to_string_lossy().into_owned();
         let mut p = redis::pipe();
         p.hset_nx(&key, "since", timestamp::iso(Utc::now()))
@@ -129,13 +152,13 @@ impl Store {
     pub async fn leader(&self) -> Result<Option<LeaderInfo>> {
         let mut c = self.conn();
         let (name, ms_left, token): (Option<String>, i64, Option<i64>) = redis::pipe()
-            .get(keys::SCHEDULER_LEASE)
-            .pttl(keys::SCHEDULER_LEASE)
-            .get(keys::SCHEDULER_EPOCH)
+            .get(self.sched.lease())
+            .pttl(self.sched.lease())
+            .get(self.sched.epoch())
             .query_async(&mut c)
             .await?;
         let Some(name) = name else { return Ok(None) };
-        let info: HashMap<String, String> = c.hgetall(keys::scheduler(&name)).await?;
+        let info: HashMap<String, String> = c.hgetall(self.sched.process(&name)).await?;
         Ok(Some(LeaderInfo {
             token: token.unwrap_or(0),
             ms_left,
@@ -146,46 +169,74 @@ impl Store {
         }))
     }
 
-    /// Each event's last run, by method.
+    /// Each event's last run, by event (method, or `<site>/<method>`). A value that
+    /// is not a time is skipped: the event then counts as new.
     pub async fn last_runs(&self) -> Result<HashMap<String, DateTime<Utc>>> {
-        let raw: HashMap<String, f64> = self.conn().hgetall(keys::SCHEDULE_LAST_RUN).await?;
+        let raw: HashMap<String, String> = self.conn().hgetall(self.sched.last_run()).await?;
         Ok(raw
             .into_iter()
-            .filter_map(|(m, t)| Some((m, timestamp::from_unix_float(t)?)))
+            .filter_map(|(m, t)| Some((m, timestamp::from_unix_float(t.parse().ok()?)?)))
             .collect())
     }
 
     /// Starts the clock of events seen for the first time: their first run is their
     /// first slot after now, as Frappe counts from a Scheduled Job Type's creation.
-    pub async fn start_clocks(&self, methods: &[&str], now: DateTime<Utc>) -> Result<()> {
-        if methods.is_empty() {
+    /// A bench that kept its clocks in the shared keys of older releases takes its own
+    /// events' clocks from there, so an upgrade runs nothing twice.
+    pub async fn start_clocks(&self, events: &[&str], now: DateTime<Utc>) -> Result<()> {
+        if events.is_empty() {
             return Ok(());
         }
+        let legacy = keys::SchedulerKeys::legacy();
+        let mut c = self.conn();
+        if *self.sched != legacy && !c.exists::<_, bool>(self.sched.last_run()).await? {
+            let mut p = redis::pipe();
+            for e in events {
+                p.hget(legacy.last_run(), *e).hget(legacy.last_slot(), *e);
+            }
+            let old: Vec<Option<String>> = p.query_async(&mut c).await?;
+            let mut p = redis::pipe();
+            let mut any = false;
+            for (e, pair) in events.iter().zip(old.chunks(2)) {
+                if let Some(run) = &pair[0] {
+                    p.hset_nx(self.sched.last_run(), *e, run).ignore();
+                    any = true;
+                }
+                if let Some(slot) = pair.get(1).and_then(Option::as_ref) {
+                    p.hset_nx(self.sched.last_slot(), *e, slot).ignore();
+                    any = true;
+                }
+            }
+            if any {
+                p.query_async::<()>(&mut c).await?;
+            }
+        }
         let mut p = redis::pipe();
-        for m in methods {
-            p.hset_nx(keys::SCHEDULE_LAST_RUN, *m, timestamp::unix_float(now))
+        for e in events {
+            p.hset_nx(self.sched.last_run(), *e, timestamp::unix_float(now))
                 .ignore();
         }
-        p.query_async::<()>(&mut self.conn()).await?;
+        p.query_async::<()>(&mut c).await?;
         Ok(())
     }
 
-    /// Enqueues `job` for `slot` of `event` if `me` still leads with `token`. A
-    /// `slot` of `None` is a manual trigger: no fencing, no slot bookkeeping.
+    /// Enqueues `job` for `slot` of the scheduled `run` if `me` still leads with
+    /// `token`. A `slot` of `None` is a manual trigger: no fencing, no slot bookkeeping.
     #[allow(clippy::too_many_arguments)]
     pub async fn fire(
         &self,
         me: &str,
         token: i64,
-        event: &str,
+        run: &ScheduledRun<'_>,
         slot: Option<i64>,
         job: &NewJob,
         ser: Serializer,
         now: DateTime<Utc>,
     ) -> Result<Fired> {
         let entry = LedgerEntry {
-            method: job.func.clone(),
-            event: event.to_owned(),
+            method: run.method.to_owned(),
+            site: run.site.map(str::to_owned),
+            event: run.event.to_owned(),
             slot,
             at: now.timestamp_micros() as f64 / 1e6,
             job_id: job.id.clone(),
@@ -201,14 +252,15 @@ impl Store {
             .to_owned();
         let fields = job.fields(ser, self.layout(), now, true)?;
         let mut inv = self.scripts().fire.prepare_invoke();
-        inv.key(keys::SCHEDULER_LEASE)
-            .key(keys::SCHEDULER_EPOCH)
-            .key(keys::SCHEDULE_LAST_SLOT)
-            .key(keys::SCHEDULE_LAST_RUN)
-            .key(keys::schedule_ledger(&job.func))
+        let state = run.state();
+        inv.key(self.sched.lease())
+            .key(self.sched.epoch())
+            .key(self.sched.last_slot())
+            .key(self.sched.last_run())
+            .key(self.sched.ledger(&state))
             .arg(me)
             .arg(if slot.is_some() { token } else { 0 })
-            .arg(&job.func)
+            .arg(&state)
             .arg(slot.unwrap_or(0))
             .arg(timestamp::unix_float(now))
             .arg(prefix)
@@ -260,24 +312,28 @@ impl Store {
         let mut c = self.conn();
         if paused {
             let _: () = c
-                .set(keys::SCHEDULER_PAUSED, timestamp::iso(Utc::now()))
+                .set(self.sched.paused(), timestamp::iso(Utc::now()))
                 .await?;
         } else {
-            let _: () = c.del(keys::SCHEDULER_PAUSED).await?;
+            let _: () = c.del(self.sched.paused()).await?;
         }
         Ok(())
     }
 
     /// When the scheduler was paused, if it is.
     pub async fn scheduler_paused(&self) -> Result<Option<String>> {
-        Ok(self.conn().get(keys::SCHEDULER_PAUSED).await?)
+        Ok(self.conn().get(self.sched.paused()).await?)
     }
 
-    /// The newest `limit` ledger entries of `method`.
-    pub async fn ledger(&self, method: &str, limit: usize) -> Result<Vec<LedgerEntry>> {
+    /// The newest `limit` ledger entries of the scheduled `run`.
+    pub async fn ledger(&self, run: &ScheduledRun<'_>, limit: usize) -> Result<Vec<LedgerEntry>> {
         let raw: Vec<String> = self
             .conn()
-            .lrange(keys::schedule_ledger(method), 0, limit as isize - 1)
+            .lrange(
+                self.sched.ledger(&run.state()),
+                0,
+                limit.min(10_000) as isize - 1,
+            )
             .await?;
         Ok(raw
             .iter()

@@ -23,8 +23,8 @@ fn config_errors_name_file_line_key_and_exit_2() {
     let err = env.bench().args(["jobs", "list"]).run().code(2).stderr();
     assert!(
         err.contains("hooks.toml:2:1:")
-            && err.contains("unknown field `fortnightly`")
-            && err.contains("`hourly_long`"),
+            && err.contains("`fortnightly` is not a frequency")
+            && err.contains("`daily_long`"),
         "{err}"
     );
 

@@ -184,19 +184,19 @@ fn scheduler_commands_speak_frappe() {
     let env = Env::with_hooks("bench_id = \"b1\"\n[scheduler_events]\ndaily = [\"bench.noop\"]\n");
     assert_eq!(
         env.bench().args(["disable-scheduler"]).ok().stdout(),
-        "Disabled for b1\n"
+        "Disabled for bench b1\n"
     );
     assert_eq!(
         env.bench().args(["scheduler", "status"]).ok().stdout(),
-        "Scheduler is disabled for site b1\n"
+        "Scheduler is disabled for bench b1\n"
     );
     assert_eq!(
         env.bench().args(["enable-scheduler"]).ok().stdout(),
-        "Enabled for b1\n"
+        "Enabled for bench b1\n"
     );
     assert_eq!(
         env.bench().args(["scheduler", "pause"]).ok().stdout(),
-        "Scheduler is paused for site b1\n"
+        "Scheduler is paused for bench b1\n"
     );
     assert!(
         env.bench()
@@ -207,7 +207,7 @@ fn scheduler_commands_speak_frappe() {
     );
     assert_eq!(
         env.bench().args(["scheduler", "resume"]).ok().stdout(),
-        "Scheduler is resumed for site b1\n"
+        "Scheduler is resumed for bench b1\n"
     );
     let status: Json = serde_json::from_str(
         &env.bench()
@@ -218,14 +218,14 @@ fn scheduler_commands_speak_frappe() {
     .unwrap();
     assert_eq!(
         status,
-        serde_json::json!({"status": "enabled", "site": "b1"})
+        serde_json::json!({"status": "enabled", "site": null, "bench": "b1"})
     );
     let id = env
         .bench()
         .args(["trigger-scheduler-event", "bench.noop"])
         .ok()
         .stdout();
-    assert!(id.starts_with("scheduled-bench_noop-"), "{id}");
+    assert!(id.starts_with("scheduled-b1-bench_noop-"), "{id}");
     let err = env
         .bench()
         .args(["trigger-scheduler-event", "bench.echo"])

@@ -307,3 +307,64 @@ fn a_job_name_frappe_itself_enqueued_is_honoured() {
     assert!(other.stdout().starts_with("b.local::"));
     assert!(Path::new(&env.path("sites")).exists());
 }
+
+#[test]
+fn schedule_runs_frappe_events_for_each_site_whose_scheduler_is_on() {
+    let env = frappe_env(
+        "[redis]\nrq = \"1\"\n[scheduler]\ninterval = 1\nlease = 2\n[scheduler_events]\nall = [\"my_app.tasks.tick\", \"bench.noop\"]\n",
+    );
+    std::fs::write(
+        env.path("sites/b.local/site_config.json"),
+        json!({"db_name": "b", "pause_scheduler": 1}).to_string(),
+    )
+    .unwrap();
+    let mut s = frappe_bench(&env)
+        .args(["schedule"])
+        .spawn(env.dir.path(), "s");
+    let a_job = "a.local::scheduled_job::my_app.tasks.tick";
+    wait_for(15.0, "a.local's event", || env.status(a_job) == "queued");
+    // As Frappe's scheduler enqueues it: run_scheduled_job(job_type=method), id per site.
+    let h = hash(&env, a_job);
+    assert_eq!(text(&h, "origin"), "fb:default");
+    assert!(
+        text(&h, "description").contains("kwargs={'job_type': 'my_app.tasks.tick'}, method='frappe.core.doctype.scheduled_job_type.scheduled_job_type.run_scheduled_jo...,"),
+        "{}",
+        text(&h, "description")
+    );
+    // bench's built-ins run once for the bench, not per site.
+    let plain = bench::scheduler::plan::job_id(Some("fb"), "bench.noop");
+    wait_for(10.0, "the bench-wide event", || {
+        env.status(&plain) == "queued"
+    });
+    // The paused site waits, and says why.
+    let list = frappe_bench(&env).args(["schedule", "list"]).ok().stdout();
+    assert!(
+        list.contains("b.local") && list.contains("not scheduled: the scheduler is paused"),
+        "{list}"
+    );
+    assert_eq!(env.status("b.local::scheduled_job::my_app.tasks.tick"), "");
+    // Unpaused in its own config, as `bench --site b.local scheduler resume` does.
+    std::fs::write(
+        env.path("sites/b.local/site_config.json"),
+        json!({"db_name": "b", "pause_scheduler": 0}).to_string(),
+    )
+    .unwrap();
+    wait_for(15.0, "b.local's event", || {
+        env.status("b.local::scheduled_job::my_app.tasks.tick") == "queued"
+    });
+    let history = frappe_bench(&env)
+        .args(["--site", "b.local", "schedule", "history", "--json"])
+        .ok()
+        .stdout();
+    assert!(
+        history.lines().all(|l| l.contains("\"site\":\"b.local\"")),
+        "{history}"
+    );
+    let log = std::fs::read_to_string(env.path("s.out")).unwrap();
+    assert!(
+        log.contains("Site b.local: not scheduling, the scheduler is paused"),
+        "{log}"
+    );
+    crate::harness::signal(&s, nix::sys::signal::Signal::SIGTERM);
+    assert_eq!(crate::harness::wait_exit(&mut s, 10.0), Some(0));
+}

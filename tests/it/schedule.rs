@@ -18,7 +18,7 @@ fn history(env: &Env, method: &str) -> Vec<Json> {
 }
 
 fn job_id(method: &str) -> String {
-    bench::scheduler::plan::job_id(method)
+    bench::scheduler::plan::job_id(None, method)
 }
 
 #[test]
@@ -368,4 +368,141 @@ fn trigger_list_and_unknown_methods() {
     );
     let h = history(&env, "bench.noop");
     assert_eq!(h[0]["slot"], Json::Null, "a trigger has no slot");
+}
+
+#[test]
+fn two_benches_on_one_redis_each_schedule_their_own_events() {
+    let env = Env::new();
+    let hooks = |bench: &str| {
+        let path = env.path(&format!("{bench}.toml"));
+        std::fs::write(
+            &path,
+            format!("bench_id = \"{bench}\"\n[scheduler]\ninterval = 1\nlease = 2\n[scheduler_events]\nall = [\"bench.noop\"]\n"),
+        )
+        .unwrap();
+        path.display().to_string()
+    };
+    let (alpha, beta) = (hooks("alpha"), hooks("beta"));
+    let runs = |cfg: &str| -> usize {
+        env.bench()
+            .env("BENCH_CONFIG", cfg)
+            .args(["schedule", "history", "--json", "--limit", "500"])
+            .ok()
+            .stdout()
+            .lines()
+            .count()
+    };
+    let mut a = env
+        .bench()
+        .env("BENCH_CONFIG", &alpha)
+        .args(["schedule"])
+        .spawn(env.dir.path(), "a");
+    let mut b = env
+        .bench()
+        .env("BENCH_CONFIG", &beta)
+        .args(["schedule"])
+        .spawn(env.dir.path(), "b");
+    wait_for(15.0, "both benches to run their event", || {
+        let mut c = env.conn();
+        c.llen::<_, i64>("rq:queue:alpha:default").unwrap() == 1
+            && c.llen::<_, i64>("rq:queue:beta:default").unwrap() == 1
+    });
+    // Each leads its own bench, and says so.
+    for (cfg, log) in [(&alpha, "a.out"), (&beta, "b.out")] {
+        let status: Json = serde_json::from_str(
+            &env.bench()
+                .env("BENCH_CONFIG", cfg)
+                .args(["schedule", "status", "--json"])
+                .ok()
+                .stdout(),
+        )
+        .unwrap();
+        let leader = status["leader"]["name"].as_str().unwrap().to_owned();
+        let own = std::fs::read_to_string(env.path(log)).unwrap();
+        assert!(
+            own.contains(&format!("Scheduler {leader} is now the leader")),
+            "{cfg}: {own}"
+        );
+        let doctor = env
+            .bench()
+            .env("BENCH_CONFIG", cfg)
+            .args(["doctor"])
+            .run()
+            .stdout();
+        assert!(doctor.contains(&format!("leader {leader}")), "{doctor}");
+    }
+    // Pausing beta leaves alpha running.
+    env.bench()
+        .env("BENCH_CONFIG", &beta)
+        .args(["schedule", "pause"])
+        .ok();
+    wait_for(10.0, "beta's scheduler to see its pause", || {
+        std::fs::read_to_string(env.path("b.out"))
+            .unwrap()
+            .contains("Scheduler is paused")
+    });
+    let beta_runs = runs(&beta);
+    let alpha_runs = runs(&alpha);
+    wait_for(15.0, "alpha to go on running", || {
+        runs(&alpha) >= alpha_runs + 3
+    });
+    assert_eq!(runs(&beta), beta_runs, "a paused bench runs nothing");
+    let alpha_status = env
+        .bench()
+        .env("BENCH_CONFIG", &alpha)
+        .args(["schedule", "status"])
+        .ok()
+        .stdout();
+    assert!(
+        alpha_status.starts_with("Scheduler is active"),
+        "{alpha_status}"
+    );
+    // Each history holds its own bench's runs only.
+    let history = env
+        .bench()
+        .env("BENCH_CONFIG", &alpha)
+        .args(["schedule", "history", "--json", "--limit", "500"])
+        .ok()
+        .stdout();
+    assert!(
+        history
+            .lines()
+            .all(|l| l.contains(&bench::scheduler::plan::job_id(Some("alpha"), "bench.noop"))),
+        "{history}"
+    );
+    for p in [&mut a, &mut b] {
+        signal(p, Signal::SIGTERM);
+        assert_eq!(wait_exit(p, 10.0), Some(0));
+    }
+}
+
+#[test]
+fn a_bench_id_takes_over_the_clocks_older_releases_kept_for_it() {
+    let env = Env::with_hooks(
+        "bench_id = \"b1\"\n[scheduler]\nlease = 2\n[scheduler_events]\nhourly = [\"bench.noop\"]\n",
+    );
+    // Data an older release wrote in the shared keys: the hourly event ran a minute ago.
+    let a_minute_ago = chrono::Utc::now().timestamp() as f64 - 60.0;
+    let _: () = env
+        .conn()
+        .hset("rq:bench:schedule:last_run", "bench.noop", a_minute_ago)
+        .unwrap();
+    let out = env
+        .bench()
+        .args(["schedule", "list", "--json"])
+        .ok()
+        .stdout();
+    let mut s = env.bench().args(["schedule"]).spawn(env.dir.path(), "s");
+    wait_for(10.0, "the scheduler to start", || {
+        std::fs::read_to_string(env.path("s.out"))
+            .unwrap()
+            .contains("is now the leader")
+    });
+    let kept: f64 = env
+        .conn()
+        .hget("rq:bench:b1:schedule:last_run", "bench.noop")
+        .unwrap();
+    assert_eq!(kept, a_minute_ago, "the clock moved with the bench: {out}");
+    signal(&s, Signal::SIGTERM);
+    assert_eq!(wait_exit(&mut s, 10.0), Some(0));
 }

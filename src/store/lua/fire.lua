@@ -4,7 +4,8 @@
 -- slot. The slot, outcome and scheduler go to the event's ledger either way.
 --
 -- KEYS: lease key, epoch key, last-slot hash, last-run hash, ledger list
--- ARGV: me, token, method, slot, now_unix, ledger_json_prefix, ledger_keep,
+-- ARGV: me, token, event state (method or <site>/<method>), slot, now_unix,
+--       ledger_json_prefix, ledger_keep,
 --       id, queue, npairs, field, value, ...   (token '0': a manual trigger, no fencing)
 -- Returns 'enqueued', 'skipped:<status>', 'done' (slot already handled) or 'fenced'.
 
