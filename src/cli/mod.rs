@@ -1,6 +1,7 @@
 //! The command line: clap definitions of every subcommand, and dispatch to the
 //! feature modules. Nothing here touches Redis directly.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -27,7 +28,8 @@ use crate::store::Store;
     name = "bench",
     version,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     /// Hooks file to read
@@ -51,6 +53,12 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// What `bench --help` says after the command list.
+const AFTER_HELP: &str = "Any other command (`bench migrate`, `bench --site S console`, `bench update`, \
+`bench setup nginx`...) is handed to frappe-bench, the `bench` of a Frappe bench: the one \
+[frappe] bench names, else the next `bench` on PATH that is not this program, with the same \
+arguments, environment, input and output, and its exit code.";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -105,6 +113,9 @@ pub enum Command {
     /// Print shell completions or man pages (for packagers)
     #[command(hide = true)]
     Generate(GenerateArgs),
+    /// Any other command: handed to frappe-bench
+    #[command(external_subcommand)]
+    External(Vec<OsString>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,6 +142,9 @@ pub enum SetupCommand {
     Supervisor(crate::setup::supervisor::SupervisorArgs),
     /// Write systemd units for the scheduler, workers and Redis
     Systemd(crate::setup::systemd::SystemdArgs),
+    /// Any other setup command (nginx, production, requirements...): handed to frappe-bench
+    #[command(external_subcommand)]
+    External(Vec<OsString>),
 }
 
 /// Parses the command line, runs the command and returns its exit code.
@@ -149,6 +163,15 @@ fn run(cli: Cli) -> Result<()> {
     let explicit =
         std::env::var_os("BENCH_CONFIG").is_some() || cli.config != Path::new("hooks.toml");
     let cfg = Config::load(&cli.config, explicit, cli.redis_url.as_deref())?;
+    if matches!(
+        cli.command,
+        Command::External(_) | Command::Setup(SetupCommand::External(_))
+    ) {
+        return Err(crate::setup::frappe_bench::hand_over(
+            &cfg,
+            std::env::args_os().skip(1),
+        ));
+    }
     if let Command::Schedule(a) = &cli.command
         && let Some(cmd) = &a.command
         && let Some(done) = crate::scheduler::control::run_offline(&cfg, cmd)
@@ -197,7 +220,9 @@ fn run(cli: Cli) -> Result<()> {
         ..f.clone()
     };
     match &cli.command {
-        Command::Generate(_) => unreachable!("handled above"),
+        Command::Generate(_) | Command::External(_) | Command::Setup(SetupCommand::External(_)) => {
+            unreachable!("handled above")
+        }
         Command::Worker(a) => run_worker(&cfg, a),
         Command::WorkerPool(a) => run_worker(&cfg, &a.as_worker()),
         Command::Schedule(a) if a.command.is_none() => heavy(async {

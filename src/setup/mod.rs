@@ -8,7 +8,9 @@
 //! # Layout
 //! - [`supervisor`], [`systemd`]: pure renderers of configuration text.
 //! - [`start`]: the foreground runner with its own redis-server when needed.
+//! - [`frappe_bench`]: commands bench does not have, handed to frappe-bench.
 
+pub mod frappe_bench;
 pub mod start;
 pub mod supervisor;
 pub mod systemd;

@@ -1,5 +1,5 @@
-//! Python RQ in virtualenvs, for interop tests: RQ 2.12 (with rq-dashboard and
-//! supervisor) and RQ 1.15.1 (Frappe 15's pin, with its redis-py). The venvs live under
+//! Python RQ in virtualenvs, for interop tests: RQ 2.12 (with rq-dashboard,
+//! supervisor and frappe-bench) and RQ 1.15.1 (Frappe 15's pin, with its redis-py). The venvs live under
 //! the cargo target folder and are created on first use (or by `.ci/run` ahead of time).
 
 use std::path::PathBuf;
@@ -30,7 +30,13 @@ impl Rq {
     fn packages(self) -> &'static [&'static str] {
         match self {
             Rq::V1 => &["rq==1.15.1", "redis==4.5.5"],
-            Rq::V2 => &["rq==2.12.0", "rq-dashboard==0.9.0", "six", "supervisor"],
+            Rq::V2 => &[
+                "rq==2.12.0",
+                "rq-dashboard==0.9.0",
+                "six",
+                "supervisor",
+                "frappe-bench==5.31.1",
+            ],
         }
     }
 
@@ -38,7 +44,7 @@ impl Rq {
     fn marker(self) -> &'static str {
         match self {
             Rq::V1 => ".bench-test-deps-rq1-1",
-            Rq::V2 => ".bench-test-deps-2",
+            Rq::V2 => ".bench-test-deps-3",
         }
     }
 
