@@ -429,6 +429,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('supervisor', 'supervisor', [CompletionResultType]::ParameterValue, 'Write a supervisord configuration for the scheduler, workers and Redis')
             [CompletionResult]::new('systemd', 'systemd', [CompletionResultType]::ParameterValue, 'Write systemd units for the scheduler, workers and Redis')
+            [CompletionResult]::new('hooks', 'hooks', [CompletionResultType]::ParameterValue, 'Write [scheduler_events] from the Frappe bench''s apps (their hooks.py)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -462,9 +463,22 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'bench;setup;hooks' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--from-frappe', '--from-frappe', [CompletionResultType]::ParameterName, 'Read scheduler_events from the Frappe bench''s apps (through [python])')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Write without asking (needed when not run from a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'bench;setup;help' {
             [CompletionResult]::new('supervisor', 'supervisor', [CompletionResultType]::ParameterValue, 'Write a supervisord configuration for the scheduler, workers and Redis')
             [CompletionResult]::new('systemd', 'systemd', [CompletionResultType]::ParameterValue, 'Write systemd units for the scheduler, workers and Redis')
+            [CompletionResult]::new('hooks', 'hooks', [CompletionResultType]::ParameterValue, 'Write [scheduler_events] from the Frappe bench''s apps (their hooks.py)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -472,6 +486,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;setup;help;systemd' {
+            break
+        }
+        'bench;setup;help;hooks' {
             break
         }
         'bench;setup;help;help' {
@@ -672,12 +689,16 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;help;setup' {
             [CompletionResult]::new('supervisor', 'supervisor', [CompletionResultType]::ParameterValue, 'Write a supervisord configuration for the scheduler, workers and Redis')
             [CompletionResult]::new('systemd', 'systemd', [CompletionResultType]::ParameterValue, 'Write systemd units for the scheduler, workers and Redis')
+            [CompletionResult]::new('hooks', 'hooks', [CompletionResultType]::ParameterValue, 'Write [scheduler_events] from the Frappe bench''s apps (their hooks.py)')
             break
         }
         'bench;help;setup;supervisor' {
             break
         }
         'bench;help;setup;systemd' {
+            break
+        }
+        'bench;help;setup;hooks' {
             break
         }
         'bench;help;show-pending-jobs' {

@@ -160,6 +160,9 @@ _bench() {
             bench__subcmd__help__subcmd__schedule,trigger)
                 cmd="bench__subcmd__help__subcmd__schedule__subcmd__trigger"
                 ;;
+            bench__subcmd__help__subcmd__setup,hooks)
+                cmd="bench__subcmd__help__subcmd__setup__subcmd__hooks"
+                ;;
             bench__subcmd__help__subcmd__setup,supervisor)
                 cmd="bench__subcmd__help__subcmd__setup__subcmd__supervisor"
                 ;;
@@ -265,6 +268,9 @@ _bench() {
             bench__subcmd__setup,help)
                 cmd="bench__subcmd__setup__subcmd__help"
                 ;;
+            bench__subcmd__setup,hooks)
+                cmd="bench__subcmd__setup__subcmd__hooks"
+                ;;
             bench__subcmd__setup,supervisor)
                 cmd="bench__subcmd__setup__subcmd__supervisor"
                 ;;
@@ -273,6 +279,9 @@ _bench() {
                 ;;
             bench__subcmd__setup__subcmd__help,help)
                 cmd="bench__subcmd__setup__subcmd__help__subcmd__help"
+                ;;
+            bench__subcmd__setup__subcmd__help,hooks)
+                cmd="bench__subcmd__setup__subcmd__help__subcmd__hooks"
                 ;;
             bench__subcmd__setup__subcmd__help,supervisor)
                 cmd="bench__subcmd__setup__subcmd__help__subcmd__supervisor"
@@ -867,8 +876,22 @@ _bench() {
             return 0
             ;;
         bench__subcmd__help__subcmd__setup)
-            opts="supervisor systemd"
+            opts="supervisor systemd hooks"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__help__subcmd__setup__subcmd__hooks)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1897,7 +1920,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__setup)
-            opts="-h -V --config --redis-url --site --help --version supervisor systemd help"
+            opts="-h -V --config --redis-url --site --help --version supervisor systemd hooks help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1923,7 +1946,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__setup__subcmd__help)
-            opts="supervisor systemd help"
+            opts="supervisor systemd hooks help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1937,6 +1960,20 @@ _bench() {
             return 0
             ;;
         bench__subcmd__setup__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__setup__subcmd__help__subcmd__hooks)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1971,6 +2008,32 @@ _bench() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__setup__subcmd__hooks)
+            opts="-h -V --from-frappe --yes --config --redis-url --site --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -387,6 +387,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --version 'Print version'
             cand supervisor 'Write a supervisord configuration for the scheduler, workers and Redis'
             cand systemd 'Write systemd units for the scheduler, workers and Redis'
+            cand hooks 'Write [scheduler_events] from the Frappe bench''s apps (their hooks.py)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bench;setup;supervisor'= {
@@ -417,14 +418,28 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'bench;setup;hooks'= {
+            cand --config 'Hooks file to read'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file'
+            cand --site 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)'
+            cand --from-frappe 'Read scheduler_events from the Frappe bench''s apps (through [python])'
+            cand --yes 'Write without asking (needed when not run from a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'bench;setup;help'= {
             cand supervisor 'Write a supervisord configuration for the scheduler, workers and Redis'
             cand systemd 'Write systemd units for the scheduler, workers and Redis'
+            cand hooks 'Write [scheduler_events] from the Frappe bench''s apps (their hooks.py)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bench;setup;help;supervisor'= {
         }
         &'bench;setup;help;systemd'= {
+        }
+        &'bench;setup;help;hooks'= {
         }
         &'bench;setup;help;help'= {
         }
@@ -593,10 +608,13 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;help;setup'= {
             cand supervisor 'Write a supervisord configuration for the scheduler, workers and Redis'
             cand systemd 'Write systemd units for the scheduler, workers and Redis'
+            cand hooks 'Write [scheduler_events] from the Frappe bench''s apps (their hooks.py)'
         }
         &'bench;help;setup;supervisor'= {
         }
         &'bench;help;setup;systemd'= {
+        }
+        &'bench;help;setup;hooks'= {
         }
         &'bench;help;show-pending-jobs'= {
         }

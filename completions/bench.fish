@@ -279,14 +279,15 @@ complete -c bench -n "__fish_bench_using_subcommand start" -l site -d 'Frappe si
 complete -c bench -n "__fish_bench_using_subcommand start" -l demo -d 'Also enqueue a few example jobs, to see jobs flow'
 complete -c bench -n "__fish_bench_using_subcommand start" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand start" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -s h -l help -d 'Print help'
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -f -a "supervisor" -d 'Write a supervisord configuration for the scheduler, workers and Redis'
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -f -a "systemd" -d 'Write systemd units for the scheduler, workers and Redis'
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -f -a "supervisor" -d 'Write a supervisord configuration for the scheduler, workers and Redis'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -f -a "systemd" -d 'Write systemd units for the scheduler, workers and Redis'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -f -a "hooks" -d 'Write [scheduler_events] from the Frappe bench\'s apps (their hooks.py)'
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l user -d 'Run the programs as this user' -r
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l output -d 'Where to write the configuration [default: config/supervisor.conf next to the hooks file]' -r -F
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l config -d 'Hooks file to read' -r -F
@@ -305,8 +306,16 @@ complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subco
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l skip-redis -d 'Leave out the redis-server service (Redis is managed elsewhere)'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -s V -l version -d 'Print version'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l config -d 'Hooks file to read' -r -F
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l from-frappe -d 'Read scheduler_events from the Frappe bench\'s apps (through [python])'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l yes -d 'Write without asking (needed when not run from a terminal)'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -s h -l help -d 'Print help'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "supervisor" -d 'Write a supervisord configuration for the scheduler, workers and Redis'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "systemd" -d 'Write systemd units for the scheduler, workers and Redis'
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "hooks" -d 'Write [scheduler_events] from the Frappe bench\'s apps (their hooks.py)'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -l config -d 'Hooks file to read' -r -F
 complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
@@ -394,3 +403,4 @@ complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcom
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "stats" -d 'Count jobs per queue and state'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from setup" -f -a "supervisor" -d 'Write a supervisord configuration for the scheduler, workers and Redis'
 complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from setup" -f -a "systemd" -d 'Write systemd units for the scheduler, workers and Redis'
+complete -c bench -n "__fish_bench_using_subcommand help; and __fish_seen_subcommand_from setup" -f -a "hooks" -d 'Write [scheduler_events] from the Frappe bench\'s apps (their hooks.py)'

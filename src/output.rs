@@ -106,3 +106,28 @@ pub fn count(n: usize, noun: &str) -> String {
         format!("{n} {noun}s")
     }
 }
+
+/// Asks `question` on the terminal and says whether the answer was yes. Without a
+/// terminal to ask on, a change is only made when the caller passed `--yes`: a script
+/// must say so rather than have bench assume it.
+///
+/// # Errors
+/// A usage error (exit 2) naming `--yes` when there is no terminal and `yes` is false;
+/// an I/O error reading the answer.
+pub fn confirm(question: &str, yes: bool) -> anyhow::Result<bool> {
+    use std::io::BufRead as _;
+    if yes {
+        return Ok(true);
+    }
+    if !io::stdin().is_terminal() {
+        return Err(crate::usage!(
+            "{question} Not run from a terminal, so nothing was changed; pass --yes to go ahead without asking"
+        )
+        .into());
+    }
+    eprint!("{question} [y/N] ");
+    io::stderr().flush()?;
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES"))
+}

@@ -142,6 +142,8 @@ pub enum SetupCommand {
     Supervisor(crate::setup::supervisor::SupervisorArgs),
     /// Write systemd units for the scheduler, workers and Redis
     Systemd(crate::setup::systemd::SystemdArgs),
+    /// Write [scheduler_events] from the Frappe bench's apps (their hooks.py)
+    Hooks(crate::setup::hooks::HooksArgs),
     /// Any other setup command (nginx, production, requirements...): handed to frappe-bench
     #[command(external_subcommand)]
     External(Vec<OsString>),
@@ -235,6 +237,7 @@ fn run(cli: Cli) -> Result<()> {
         }),
         Command::Setup(SetupCommand::Supervisor(a)) => crate::setup::supervisor::run(&cfg, a),
         Command::Setup(SetupCommand::Systemd(a)) => crate::setup::systemd::run(&cfg, a),
+        Command::Setup(SetupCommand::Hooks(a)) => crate::setup::hooks::run(&cfg, a),
         Command::Start(a) => heavy(crate::setup::start::run(&cfg, a)),
         Command::Enqueue(a) if a.now => light(frappe::enqueue_now(&cfg, a, cli.site.as_deref())),
         cmd => light(async {

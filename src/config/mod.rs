@@ -25,7 +25,8 @@ pub const BUILTIN_QUEUES: [(&str, i64); 3] = [("short", 300), ("default", 300), 
 /// Modules every Frappe job imports (database driver, Redis cache, logging, query
 /// builder, typing checks...): imported once in the warm host, a forked job starts in
 /// milliseconds instead of re-importing them (~90 ms on Frappe 15).
-pub const FRAPPE_WARM: [&str; 11] = [
+pub const FRAPPE_WARM: [&str; 12] = [
+    "frappe.hooks",
     "frappe.utils.background_jobs",
     "frappe.utils.redis_wrapper",
     "frappe.utils.logger",

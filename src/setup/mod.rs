@@ -9,8 +9,10 @@
 //! - [`supervisor`], [`systemd`]: pure renderers of configuration text.
 //! - [`start`]: the foreground runner with its own redis-server when needed.
 //! - [`frappe_bench`]: commands bench does not have, handed to frappe-bench.
+//! - [`hooks`]: `setup hooks --from-frappe`, scheduler_events from the apps' hooks.py.
 
 pub mod frappe_bench;
+pub mod hooks;
 pub mod start;
 pub mod supervisor;
 pub mod systemd;

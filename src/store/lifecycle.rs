@@ -230,10 +230,12 @@ impl Store {
     ///
     /// # Errors
     /// Redis failures; then nothing of the batch was recorded and it may be retried.
+    /// `still_running` is a job the worker goes on running, shown as its current job.
     pub async fn finish(
         &self,
         worker: &str,
         policy: &ReapPolicy,
+        still_running: Option<&str>,
         batch: &[Finish],
     ) -> Result<Vec<Recorded>> {
         if batch.is_empty() {
@@ -246,7 +248,8 @@ impl Store {
             .arg(timestamp::score(now))
             .arg(batch.len())
             .arg(if policy.requeue { "requeue" } else { "fail" })
-            .arg(policy.max_recoveries);
+            .arg(policy.max_recoveries)
+            .arg(still_running.unwrap_or(""));
         for f in batch {
             let (ret, exc) = match &f.outcome {
                 Outcome::Finished(Some(v)) => (B64.encode(v), String::new()),

@@ -87,9 +87,19 @@ async fn record(
             ));
             return vec![None; finishes.len()];
         }
+        let still_running = shared
+            .running_list()
+            .into_iter()
+            .next()
+            .map(|(_, id, _)| id);
         match shared
             .store
-            .finish(&shared.info.name, &shared.policy, finishes)
+            .finish(
+                &shared.info.name,
+                &shared.policy,
+                still_running.as_deref(),
+                finishes,
+            )
             .await
         {
             Ok(r) => {

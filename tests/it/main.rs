@@ -12,6 +12,8 @@ mod cli;
 mod enqueue;
 /// Frappe's command names, flags, output and job shape.
 mod frappe;
+/// A real Frappe 15 bench and site, end to end.
+mod frappe_lab;
 /// Frappe mode: site-aware enqueue, job_name, the bench's own configuration.
 mod frappe_mode;
 /// Generated completions and man pages are up to date.

@@ -2,7 +2,7 @@
 -- §10.6-10.8): job hash, registry, result stream, worker counters, dependents.
 --
 -- ARGV: worker, now_iso, now_score, n, abandoned policy (requeue|fail), max_recoveries,
---       then 15 values per job:
+--       a job the worker still runs ('' when none), then 15 values per job:
 --   id, eid, queue, outcome, result_ttl, failure_ttl, failure_ttl_set (0/1),
 --   return_b64 ('' = None), exc_b64, started_float, ended_float,
 --   retry_at ('' = now), retries_left, at_front (0/1), has_dependencies (0/1)
@@ -15,10 +15,10 @@
 -- Returns 'ok' or 'lost' per job; 'requeued' or 'failed' for abandoned runs.
 
 local worker, now_iso, now_s, n = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local policy, max_rec = ARGV[5], tonumber(ARGV[6])
+local policy, max_rec, still_running = ARGV[5], tonumber(ARGV[6]), ARGV[7]
 local wkey = K.worker .. worker
 local FIELDS = 15
-local BASE = 7
+local BASE = 8
 
 -- Check key types first: a failing command midway would leave a half-finished job.
 -- Registries are per queue, so each queue's keys are checked once.
@@ -165,7 +165,12 @@ for j = 0, n - 1 do
 end
 
 -- The worker's counters, once per batch rather than per job.
-redis.call('HDEL', wkey, 'current_job')
+-- RQ's tools show one current job per worker: one it still runs, if any.
+if still_running ~= '' then
+  redis.call('HSET', wkey, 'current_job', still_running)
+else
+  redis.call('HDEL', wkey, 'current_job')
+end
 if ok_count > 0 then redis.call('HINCRBY', wkey, 'successful_job_count', ok_count) end
 if failed_count > 0 then redis.call('HINCRBY', wkey, 'failed_job_count', failed_count) end
 if worked_total > 0 then redis.call('HINCRBYFLOAT', wkey, 'total_working_time', string.format('%.6f', worked_total)) end

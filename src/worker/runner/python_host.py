@@ -97,8 +97,11 @@ def call(data, serializer):
             if target is None:
                 target = RESOLVED[func] = resolve(func)
         return True, dump(target(*args, **kwargs), serializer)
-    except BaseException:
-        return False, traceback.format_exc().encode("utf-8", "replace")
+    except BaseException as e:
+        # The traceback starts at the job's own code, not at this runner.
+        tb = e.__traceback__.tb_next or e.__traceback__
+        text = "".join(traceback.format_exception(type(e), e, tb))
+        return False, text.encode("utf-8", "replace")
 
 
 # --- "once": a fresh interpreter per job -------------------------------------------

@@ -1,6 +1,7 @@
 //! Shared test scaffolding: real servers, the real binary, real Python RQ.
 
 pub mod bench;
+pub mod lab;
 pub mod python;
 pub mod redis;
 
