@@ -140,6 +140,18 @@ pub fn local_redis(url: &str) -> Option<(String, u16)> {
         })
 }
 
+/// The prefix of every program, group and unit written for this bench. A Frappe bench's
+/// own generator already names `<bench>-workers` and its programs, so bench's sit
+/// beside them as `<bench>-jobs-...` instead of clashing.
+pub fn name_prefix(cfg: &Config) -> String {
+    let b = supervisor::slug(&cfg.bench_name());
+    if cfg.frappe_mode() {
+        format!("{b}-jobs")
+    } else {
+        b
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

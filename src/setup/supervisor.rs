@@ -69,7 +69,7 @@ pub(super) fn slug(s: &str) -> String {
 /// # Errors
 /// A path that cannot be written safely into the file.
 pub fn render(cfg: &Config, p: &Paths, user: Option<&str>, skip_redis: bool) -> Result<String> {
-    let b = slug(&cfg.bench_name());
+    let b = super::name_prefix(cfg);
     let bench = p.bench.display().to_string();
     let hooks = p.hooks.display().to_string();
     let dir = ini_value(&p.dir.display().to_string())?;
@@ -132,22 +132,35 @@ pub(super) fn which(program: &str) -> Option<String> {
 /// Runs `bench setup supervisor`.
 pub fn run(cfg: &Config, a: &SupervisorArgs) -> Result<()> {
     let paths = Paths::of(cfg)?;
-    let text = render(cfg, &paths, a.user.as_deref(), a.skip_redis)?;
+    // A Frappe bench runs its own Redis, and frappe-bench's config/supervisor.conf holds
+    // its web server: bench's programs go to a file of their own.
+    let skip_redis = a.skip_redis || cfg.frappe_mode();
+    let text = render(cfg, &paths, a.user.as_deref(), skip_redis)?;
+    let name = if cfg.frappe_mode() {
+        "supervisor-jobs.conf"
+    } else {
+        "supervisor.conf"
+    };
     let path = a
         .output
         .clone()
-        .unwrap_or_else(|| paths.dir.join("config").join("supervisor.conf"));
+        .unwrap_or_else(|| paths.dir.join("config").join(name));
     write_new(&path, &text, a.yes)?;
     std::fs::create_dir_all(paths.dir.join("logs"))?;
-    if !a.skip_redis {
+    if !skip_redis {
         std::fs::create_dir_all(paths.dir.join("config").join("redis"))?;
     }
     output::line(format!(
         "Wrote {}\nNext: link it into supervisord's include folder and reload, e.g.\n  sudo ln -sf {} /etc/supervisor/conf.d/{}.conf && sudo supervisorctl reread && sudo supervisorctl update",
         path.display(),
         std::path::absolute(&path).unwrap_or(path.clone()).display(),
-        slug(&cfg.bench_name())
+        super::name_prefix(cfg)
     ))?;
+    if cfg.frappe_mode() {
+        output::line(
+            "Then stop frappe-bench's own scheduler and workers, which these programs replace: remove the [group:<bench>-workers] programs from frappe-bench's config/supervisor.conf (keep its web, socketio and redis programs) and run supervisorctl update.",
+        )?;
+    }
     Ok(())
 }
 

@@ -77,7 +77,7 @@ pub fn render(
     user: Option<&str>,
     skip_redis: bool,
 ) -> Result<Vec<(String, String)>> {
-    let b = slug(&cfg.bench_name());
+    let b = super::name_prefix(cfg);
     let (bench, hooks) = (p.bench.display().to_string(), p.hooks.display().to_string());
     let dir = path_value(&p.dir)?;
     let user = match user {
@@ -195,7 +195,7 @@ pub fn run(cfg: &Config, a: &SystemdArgs) -> Result<()> {
         write_new(&dir.join(name), text, true)?;
     }
     std::fs::create_dir_all(paths.dir.join("logs"))?;
-    let b = slug(&cfg.bench_name());
+    let b = super::name_prefix(cfg);
     let abs = std::path::absolute(&dir).unwrap_or(dir.clone());
     output::line(format!(
         "Wrote {} units to {}\nNext: install and start them, e.g.\n  sudo cp {}/* /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now {b}.target",
