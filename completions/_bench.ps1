@@ -21,9 +21,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'bench' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -55,9 +55,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--num-workers', '--num-workers', [CompletionResultType]::ParameterName, 'Jobs run at once by this process')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Worker name shown by `rq info` [default: a random hex id]')
             [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Write progress to this file and warnings to its .error sibling (Frappe: logs/worker.log); SIGHUP reopens them')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Exit once the queues are empty and running jobs are done')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log warnings and errors only')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -68,9 +68,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         }
         'bench;schedule' {
             [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Write progress to this file and warnings to its .error sibling (Frappe: logs/schedule.log); SIGHUP reopens them')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log warnings only (not each enqueued event)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -87,9 +87,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;schedule;list' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per method')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -98,9 +98,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;schedule;status' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -109,9 +109,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;schedule;pause' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -119,9 +119,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;schedule;resume' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -129,9 +129,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;schedule;trigger' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -140,9 +140,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         }
         'bench;schedule;history' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Entries to show')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per entry')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -154,9 +154,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start from this time (ISO 8601; without an offset, in the time zone) [default: now]')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'How many times to print')
             [CompletionResult]::new('--timezone', '--timezone', [CompletionResultType]::ParameterName, 'IANA time zone [default: [scheduler] timezone]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -214,9 +214,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--job-name', '--job-name', [CompletionResultType]::ParameterName, 'Name the job (Frappe''s `job_name`): while a job of this name is queued or running, the new one is not enqueued and the existing job''s id is printed')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Frappe user the job runs as (Frappe mode) [default: Administrator, as Frappe''s scheduler and command line]')
             [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Enqueue many jobs from JSON lines (`-` for stdin), one object per line with `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`, `result_ttl`, `failure_ttl`, `description`, `site`, `user`, `event`, `job_name`; flags give the defaults')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--deduplicate', '--deduplicate', [CompletionResultType]::ParameterName, 'Skip quietly when a job with --job-id is already queued or started; replace it in any other state (Frappe''s rule)')
             [CompletionResult]::new('--at-front', '--at-front', [CompletionResultType]::ParameterName, 'Put the job at the head of the queue instead of the tail')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Run the job here and now, through the runner a worker would use, without Redis; print its result (exit 0) or its traceback (exit 1)')
@@ -228,9 +228,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;jobs' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -256,9 +256,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Only jobs newer than this, e.g. 30m')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the jobs shown')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most this many jobs')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per job, one per line')
             [CompletionResult]::new('--ids', '--ids', [CompletionResultType]::ParameterName, 'Job ids only, one per line (for pipes)')
             [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Counts per queue and state instead of jobs')
@@ -269,9 +269,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;jobs;show' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of text')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -288,9 +288,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)')
             [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Only jobs newer than this, e.g. 30m')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Requeue every failed job the filters select')
             [CompletionResult]::new('--at-front', '--at-front', [CompletionResultType]::ParameterName, 'Put the jobs at the head of their queues')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
@@ -311,9 +311,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)')
             [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Only jobs newer than this, e.g. 30m')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Count what would be deleted, delete nothing')
@@ -324,9 +324,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;jobs;cancel' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -334,9 +334,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;jobs;stop' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -352,9 +352,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe''s `event`)')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)')
             [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Only jobs newer than this, e.g. 30m')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per queue')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -398,9 +398,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;doctor' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -409,9 +409,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;start' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Also enqueue a few example jobs, to see jobs flow')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -420,9 +420,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;setup' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -436,9 +436,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;setup;supervisor' {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Run the programs as this user')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the configuration [default: config/supervisor.conf next to the hooks file]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
             [CompletionResult]::new('--skip-redis', '--skip-redis', [CompletionResultType]::ParameterName, 'Leave out the redis-server program (Redis is managed elsewhere)')
@@ -451,9 +451,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;setup;systemd' {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Run the services as this user')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Folder to write the units to [default: config/systemd next to the hooks file]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Overwrite existing unit files')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Overwrite existing unit files')
             [CompletionResult]::new('--skip-redis', '--skip-redis', [CompletionResultType]::ParameterName, 'Leave out the redis-server service (Redis is managed elsewhere)')
@@ -464,9 +464,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;setup;hooks' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--from-frappe', '--from-frappe', [CompletionResultType]::ParameterName, 'Read scheduler_events from the Frappe bench''s apps (through [python])')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Write without asking (needed when not run from a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -495,9 +495,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;show-pending-jobs' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -507,9 +507,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;purge-jobs' {
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Only this queue')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only jobs of this event')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -517,9 +517,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;trigger-scheduler-event' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -527,9 +527,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;enable-scheduler' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -537,9 +537,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;disable-scheduler' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -549,9 +549,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;scheduler' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format of `status`')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of `status`')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -559,9 +559,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;ready-for-migration' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -571,9 +571,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;worker-pool' {
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queues, comma-separated, highest priority first')
             [CompletionResult]::new('--num-workers', '--num-workers', [CompletionResultType]::ParameterName, 'Jobs run at once')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log warnings only')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Exit when the queues are empty')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -583,9 +583,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             break
         }
         'bench;generate' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read')
-            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file')
-            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -24,9 +24,9 @@ function __fish_bench_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c bench -n "__fish_bench_needs_command" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_needs_command" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_needs_command" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_needs_command" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_needs_command" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_needs_command" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bench -n "__fish_bench_needs_command" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_needs_command" -f -a "worker" -d 'Run jobs from one or more queues'
@@ -53,17 +53,17 @@ random\t'A new random order for each claim'"
 complete -c bench -n "__fish_bench_using_subcommand worker" -s n -l num-workers -d 'Jobs run at once by this process' -r
 complete -c bench -n "__fish_bench_using_subcommand worker" -l name -d 'Worker name shown by `rq info` [default: a random hex id]' -r
 complete -c bench -n "__fish_bench_using_subcommand worker" -l log-file -d 'Write progress to this file and warnings to its .error sibling (Frappe: logs/worker.log); SIGHUP reopens them' -r -F
-complete -c bench -n "__fish_bench_using_subcommand worker" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand worker" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand worker" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand worker" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand worker" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand worker" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand worker" -l burst -d 'Exit once the queues are empty and running jobs are done'
 complete -c bench -n "__fish_bench_using_subcommand worker" -l quiet -d 'Log warnings and errors only'
 complete -c bench -n "__fish_bench_using_subcommand worker" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bench -n "__fish_bench_using_subcommand worker" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l log-file -d 'Write progress to this file and warnings to its .error sibling (Frappe: logs/schedule.log); SIGHUP reopens them' -r -F
-complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -l quiet -d 'Log warnings only (not each enqueued event)'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -s V -l version -d 'Print version'
@@ -75,46 +75,46 @@ complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_see
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -f -a "history" -d 'Recent runs of scheduled methods: slot, outcome, job and scheduler'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -f -a "next" -d 'Print the next fire times of a cron expression, one ISO time per line'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and not __fish_seen_subcommand_from list status pause resume trigger history next help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per method'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -l json -d 'Print JSON'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from trigger" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l limit -d 'Entries to show' -r
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -l json -d 'One JSON object per entry'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l from -d 'Start from this time (ISO 8601; without an offset, in the time zone) [default: now]' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l count -d 'How many times to print' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l timezone -d 'IANA time zone [default: [scheduler] timezone]' -r
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from next" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "list" -d 'List scheduled methods with their event, queue, last run and next run'
@@ -139,18 +139,18 @@ complete -c bench -n "__fish_bench_using_subcommand enqueue" -l event -d 'Event 
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l job-name -d 'Name the job (Frappe\'s `job_name`): while a job of this name is queued or running, the new one is not enqueued and the existing job\'s id is printed' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l user -d 'Frappe user the job runs as (Frappe mode) [default: Administrator, as Frappe\'s scheduler and command line]' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l from-file -d 'Enqueue many jobs from JSON lines (`-` for stdin), one object per line with `method` and optionally `kwargs`, `args`, `queue`, `job_id`, `timeout`, `at_front`, `result_ttl`, `failure_ttl`, `description`, `site`, `user`, `event`, `job_name`; flags give the defaults' -r -F
-complete -c bench -n "__fish_bench_using_subcommand enqueue" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand enqueue" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand enqueue" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand enqueue" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l deduplicate -d 'Skip quietly when a job with --job-id is already queued or started; replace it in any other state (Frappe\'s rule)'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l at-front -d 'Put the job at the head of the queue instead of the tail'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l now -d 'Run the job here and now, through the runner a worker would use, without Redis; print its result (exit 0) or its traceback (exit 1)'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -l json -d 'Print one JSON object per job: its id and whether it was enqueued'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand enqueue" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and not __fish_seen_subcommand_from list show retry purge cancel stop stats help" -f -a "list" -d 'List jobs by queue and state'
@@ -177,17 +177,17 @@ complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcom
 newest\t'Most recent first (end time, else enqueue time)'
 oldest\t'Oldest first'"
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l limit -d 'Show at most this many jobs' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per job, one per line'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l ids -d 'Job ids only, one per line (for pipes)'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -l summary -d 'Counts per queue and state instead of jobs'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of text'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
@@ -203,9 +203,9 @@ complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcom
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l event -d 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe\'s `event`)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l older-than -d 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l newer-than -d 'Only jobs newer than this, e.g. 30m' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l all -d 'Requeue every failed job the filters select'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -l at-front -d 'Put the jobs at the head of their queues'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from retry" -s y -l yes -d 'Do not ask for confirmation'
@@ -224,21 +224,21 @@ complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcom
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l event -d 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe\'s `event`)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l older-than -d 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l newer-than -d 'Only jobs newer than this, e.g. 30m' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s y -l yes -d 'Do not ask for confirmation'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -l dry-run -d 'Count what would be deleted, delete nothing'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -s q -l queue -d 'Only jobs of this queue (repeatable) [default: every queue of this bench]' -r
@@ -253,9 +253,9 @@ complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcom
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l event -d 'Only jobs of this event (a scheduler_events key or cron expression, or Frappe\'s `event`)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l older-than -d 'Only jobs older than this, e.g. 2h or 7d (by end time, else enqueue time)' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l newer-than -d 'Only jobs newer than this, e.g. 30m' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -l json -d 'One JSON object per queue'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
@@ -267,21 +267,21 @@ complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcom
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Ask the workers running these jobs to stop them'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Count jobs per queue and state'
 complete -c bench -n "__fish_bench_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bench -n "__fish_bench_using_subcommand doctor" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand doctor" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand doctor" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand doctor" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand doctor" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand doctor" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand doctor" -l json -d 'Print JSON'
 complete -c bench -n "__fish_bench_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand doctor" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand start" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand start" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand start" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand start" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand start" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand start" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand start" -l demo -d 'Also enqueue a few example jobs, to see jobs flow'
 complete -c bench -n "__fish_bench_using_subcommand start" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand start" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -f -a "supervisor" -d 'Write a supervisord configuration for the scheduler, workers and Redis'
@@ -290,25 +290,25 @@ complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_s
 complete -c bench -n "__fish_bench_using_subcommand setup; and not __fish_seen_subcommand_from supervisor systemd hooks help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l user -d 'Run the programs as this user' -r
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l output -d 'Where to write the configuration [default: config/supervisor.conf next to the hooks file]' -r -F
-complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -s y -l yes -d 'Overwrite an existing file'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -l skip-redis -d 'Leave out the redis-server program (Redis is managed elsewhere)'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from supervisor" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l user -d 'Run the services as this user' -r
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l output -d 'Folder to write the units to [default: config/systemd next to the hooks file]' -r -F
-complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -s y -l yes -d 'Overwrite existing unit files'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -l skip-redis -d 'Leave out the redis-server service (Redis is managed elsewhere)'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from systemd" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l from-frappe -d 'Read scheduler_events from the Frappe bench\'s apps (through [python])'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -l yes -d 'Write without asking (needed when not run from a terminal)'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from hooks" -s h -l help -d 'Print help'
@@ -317,57 +317,57 @@ complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subco
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "systemd" -d 'Write systemd units for the scheduler, workers and Redis'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "hooks" -d 'Write [scheduler_events] from the Frappe bench\'s apps (their hooks.py)'
 complete -c bench -n "__fish_bench_using_subcommand setup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand show-pending-jobs" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l queue -d 'Only this queue' -r
 complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l event -d 'Only jobs of this event' -r
-complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand purge-jobs" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand trigger-scheduler-event" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand enable-scheduler" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand disable-scheduler" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand scheduler" -s f -l format -d 'Output format of `status`' -r -f -a "text\t''
 json\t''"
-complete -c bench -n "__fish_bench_using_subcommand scheduler" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand scheduler" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand scheduler" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand scheduler" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand scheduler" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand scheduler" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand scheduler" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand scheduler" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand ready-for-migration" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l queue -d 'Queues, comma-separated, highest priority first' -r
 complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l num-workers -d 'Jobs run at once' -r
-complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l quiet -d 'Log warnings only'
 complete -c bench -n "__fish_bench_using_subcommand worker-pool" -l burst -d 'Exit when the queues are empty'
 complete -c bench -n "__fish_bench_using_subcommand worker-pool" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand worker-pool" -s V -l version -d 'Print version'
-complete -c bench -n "__fish_bench_using_subcommand generate" -l config -d 'Hooks file to read' -r -F
-complete -c bench -n "__fish_bench_using_subcommand generate" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file' -r
-complete -c bench -n "__fish_bench_using_subcommand generate" -l site -d 'Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)' -r
+complete -c bench -n "__fish_bench_using_subcommand generate" -l config -d 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]' -r -F
+complete -c bench -n "__fish_bench_using_subcommand generate" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
+complete -c bench -n "__fish_bench_using_subcommand generate" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand generate" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand help; and not __fish_seen_subcommand_from worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help" -f -a "worker" -d 'Run jobs from one or more queues'

@@ -60,12 +60,45 @@ impl FromStr for CronExpr {
             .year(Year::Disallowed)
             .sloppy_ranges(true)
             .build();
-        let cron = parser.parse(s).map_err(|e| err(e.to_string()))?;
+        let cron = parser
+            .parse(s)
+            .map_err(|e| err(explain(&parser, s, &e.to_string())))?;
         Ok(CronExpr {
             text: s.split_whitespace().collect::<Vec<_>>().join(" "),
             cron,
         })
     }
+}
+
+/// The five fields, their names and what each accepts, for messages.
+const FIELDS: [(&str, &str); 5] = [
+    ("minute", "0-59"),
+    ("hour", "0-23"),
+    ("day-of-month", "1-31"),
+    ("month", "1-12 or jan-dec"),
+    ("day-of-week", "0-7 or sun-sat, 0 and 7 both Sunday"),
+];
+
+/// Which field of `s` the parser refused, and what that field accepts.
+fn explain(parser: &CronParser, s: &str, reason: &str) -> String {
+    let fields: Vec<&str> = s.split_whitespace().collect();
+    for (i, (name, range)) in FIELDS.iter().enumerate() {
+        let alone: Vec<&str> = (0..5)
+            .map(|j| if j == i { fields[j] } else { "*" })
+            .collect();
+        if parser.parse(&alone.join(" ")).is_err() {
+            let what = if reason.contains("out of bounds") {
+                "is out of range"
+            } else {
+                "is not valid"
+            };
+            return format!(
+                "the {name} field `{}` {what}; it takes {range}, lists (1,2), ranges (1-5) and steps (*/15)",
+                fields[i]
+            );
+        }
+    }
+    reason.to_owned()
 }
 
 impl fmt::Debug for CronExpr {

@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table};
 use serde::Serialize;
 
 /// Whether stdout is a terminal (tables, progress bars) or a pipe (plain text).
@@ -26,14 +26,28 @@ pub fn color() -> bool {
 pub struct Rows {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    /// Columns never wrapped (ids must stay whole to be copied).
+    whole: Vec<usize>,
 }
+
+/// Narrower than this, a terminal gets the table unwrapped rather than one character
+/// per line (some report 0 columns).
+const MIN_WIDTH: u16 = 40;
 
 impl Rows {
     pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(header: I) -> Rows {
         Rows {
             header: header.into_iter().map(Into::into).collect(),
             rows: Vec::new(),
+            whole: Vec::new(),
         }
+    }
+
+    /// Keeps column `index` on one line: other columns wrap first, and if the row still
+    /// does not fit, it runs past the terminal's edge.
+    pub fn keep_whole(mut self, index: usize) -> Rows {
+        self.whole.push(index);
+        self
     }
 
     pub fn push<I: IntoIterator<Item = S>, S: Into<String>>(&mut self, row: I) {
@@ -52,14 +66,32 @@ impl Rows {
         let mut out = io::stdout().lock();
         if stdout_is_tty() {
             let mut t = Table::new();
-            t.load_style(UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_header(&self.header);
+            let width = t.width().filter(|w| *w >= MIN_WIDTH);
+            t.load_style(UTF8_FULL_CONDENSED).set_header(&self.header);
+            match width {
+                Some(w) => {
+                    t.set_width(w)
+                        .set_content_arrangement(ContentArrangement::Dynamic);
+                }
+                None => {
+                    t.set_content_arrangement(ContentArrangement::Disabled);
+                }
+            }
             if !color() {
                 t.force_no_tty();
             }
             for r in &self.rows {
-                t.add_row(r);
+                let mut row = comfy_table::Row::from(r);
+                // Squeezed columns are cut, not wrapped: one job per line.
+                if !self.whole.is_empty() {
+                    row.max_height(1);
+                }
+                t.add_row(row);
+            }
+            for i in &self.whole {
+                if let Some(c) = t.column_mut(*i) {
+                    c.set_constraint(ColumnConstraint::ContentWidth);
+                }
             }
             writeln!(out, "{t}")
         } else {

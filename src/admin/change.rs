@@ -3,7 +3,6 @@
 //! `--dry-run`, show progress on a terminal, and change each job atomically.
 
 use std::collections::HashSet;
-use std::io::{BufRead, Write};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -66,18 +65,6 @@ pub struct IdsArgs {
     pub ids: Vec<String>,
 }
 
-/// Asks `question` on a terminal; true without asking when stdin is not one.
-fn confirm(question: &str, yes: bool) -> Result<bool> {
-    if yes || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        return Ok(true);
-    }
-    eprint!("{question} [y/N] ");
-    std::io::stderr().flush()?;
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES"))
-}
-
 fn bar(len: u64, what: &str) -> ProgressBar {
     let bar = if output::stderr_is_tty() {
         ProgressBar::new(len)
@@ -107,8 +94,9 @@ fn report_refusals(refused: &[(String, String)]) -> usize {
 /// Runs `bench jobs retry`.
 pub async fn retry(cfg: &Config, store: &Store, a: &RetryArgs) -> Result<()> {
     if !a.all {
+        let ids = super::resolve_ids(store, &a.ids).await?;
         if a.dry_run {
-            for (id, h) in a.ids.iter().zip(store.fetch(&a.ids).await?) {
+            for (id, h) in ids.iter().zip(store.fetch(&ids).await?) {
                 let state = h
                     .and_then(|h| h.status().ok())
                     .map(|s| s.to_string())
@@ -124,9 +112,9 @@ pub async fn retry(cfg: &Config, store: &Store, a: &RetryArgs) -> Result<()> {
             }
             return Ok(());
         }
-        let changes = store.requeue(&a.ids, a.at_front).await?;
+        let changes = store.requeue(&ids, a.at_front).await?;
         let mut refused = Vec::new();
-        for (id, c) in a.ids.iter().zip(changes) {
+        for (id, c) in ids.iter().zip(changes) {
             match c {
                 Change::Done => output::line(format!("Requeued {id}"))?,
                 Change::Missing => refused.push((id.clone(), "no such job".into())),
@@ -152,14 +140,14 @@ pub async fn retry(cfg: &Config, store: &Store, a: &RetryArgs) -> Result<()> {
     let sel = Selection::new(cfg, store, &a.filters, &[JobStatus::Failed]).await?;
     let total = count(store, &sel).await?;
     if a.dry_run {
-        output::line(format!("Would requeue {total} failed jobs"))?;
+        output::line(format!("Would requeue {}", jobs(total, "failed job")))?;
         return Ok(());
     }
     if total == 0 {
         output::line("No failed jobs match")?;
         return Ok(());
     }
-    if !confirm(&format!("Requeue {total} failed jobs?"), a.yes)? {
+    if !output::confirm(&format!("Requeue {}?", jobs(total, "failed job")), a.yes)? {
         eprintln!("Nothing was requeued.");
         return Err(Reported.into());
     }
@@ -184,13 +172,27 @@ pub async fn retry(cfg: &Config, store: &Store, a: &RetryArgs) -> Result<()> {
         progress.inc(ids.len() as u64);
     }
     progress.finish_and_clear();
-    output::line(format!("Requeued {done} jobs"))?;
+    output::line(format!("Requeued {}", jobs(done, "job")))?;
     report_refusals(&refused);
     Ok(())
 }
 
+/// `1 job`, `2 failed jobs`.
+fn jobs(n: u64, noun: &str) -> String {
+    output::count(usize::try_from(n).unwrap_or(usize::MAX), noun)
+}
+
 /// Runs `bench jobs purge`: queued jobs by default, like Frappe's `purge-jobs`.
 pub async fn purge(cfg: &Config, store: &Store, a: &PurgeArgs) -> Result<()> {
+    let purged = purge_selected(cfg, store, a).await?;
+    if !a.dry_run {
+        output::line(format!("Purged {}", jobs(purged, "job")))?;
+    }
+    Ok(())
+}
+
+/// Deletes the jobs `a` selects; how many were deleted.
+pub async fn purge_selected(cfg: &Config, store: &Store, a: &PurgeArgs) -> Result<u64> {
     if a.filters
         .status
         .iter()
@@ -205,10 +207,19 @@ pub async fn purge(cfg: &Config, store: &Store, a: &PurgeArgs) -> Result<()> {
     let total = count(store, &sel).await?;
     let states: Vec<&str> = sel.statuses.iter().map(|s| s.as_str()).collect();
     if a.dry_run {
-        output::line(format!("Would purge {total} jobs ({})", states.join(", ")))?;
-        return Ok(());
+        output::line(format!(
+            "Would purge {} ({})",
+            jobs(total, "job"),
+            states.join(", ")
+        ))?;
+        return Ok(0);
     }
-    if total > 0 && !confirm(&format!("Delete {total} {} jobs?", states.join("/")), a.yes)? {
+    if total > 0
+        && !output::confirm(
+            &format!("Delete {} ({})?", jobs(total, "job"), states.join(", ")),
+            a.yes,
+        )?
+    {
         eprintln!("Nothing was purged.");
         return Err(Reported.into());
     }
@@ -225,14 +236,14 @@ pub async fn purge(cfg: &Config, store: &Store, a: &PurgeArgs) -> Result<()> {
         progress.inc(ids.len() as u64);
     }
     progress.finish_and_clear();
-    output::line(format!("Purged {purged} jobs"))?;
-    Ok(())
+    Ok(purged)
 }
 
 /// Runs `bench jobs cancel`.
 pub async fn cancel(store: &Store, a: &IdsArgs) -> Result<()> {
+    let ids = super::resolve_ids(store, &a.ids).await?;
     let mut refused = Vec::new();
-    for (id, c) in a.ids.iter().zip(store.cancel(&a.ids).await?) {
+    for (id, c) in ids.iter().zip(store.cancel(&ids).await?) {
         match c {
             Change::Done => output::line(format!("Canceled {id}"))?,
             Change::Missing => refused.push((id.clone(), "no such job".into())),
@@ -249,8 +260,9 @@ pub async fn cancel(store: &Store, a: &IdsArgs) -> Result<()> {
 /// Runs `bench jobs stop`: RQ's stop-job command to the job's worker, which then
 /// records the job as stopped.
 pub async fn stop(store: &Store, a: &IdsArgs) -> Result<()> {
+    let ids = super::resolve_ids(store, &a.ids).await?;
     let mut refused = Vec::new();
-    for (id, h) in a.ids.iter().zip(store.fetch(&a.ids).await?) {
+    for (id, h) in ids.iter().zip(store.fetch(&ids).await?) {
         let Some(h) = h else {
             refused.push((id.clone(), "no such job".into()));
             continue;

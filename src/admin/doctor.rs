@@ -17,6 +17,9 @@ use crate::store::{JobStatus, Store, timestamp};
 
 /// Heartbeats older than this mark a worker stale: RQ's idle worker TTL (420 s) plus a minute.
 const STALE_SECONDS: i64 = 480;
+/// Seconds a delayed job may be overdue before it counts as stuck: the scheduler moves
+/// due jobs within a second.
+const DELAYED_GRACE: i64 = 15;
 /// Frappe keeps this many failed jobs per queue by default (`rq_failed_jobs_limit`).
 const FAILED_LIMIT: u64 = 1000;
 /// Failed jobs looked at to count failures per method.
@@ -131,18 +134,27 @@ pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
 
     let sel = Selection::new(cfg, store, &Default::default(), &[JobStatus::Failed]).await?;
     let listeners = store.listeners(&sel.queues).await?;
-    let mut queues: BTreeMap<String, Queue> = BTreeMap::new();
+    // One entry per queue in the selection's order, which the per-queue answers below
+    // (listeners, due delayed jobs) follow too.
+    let mut queues: indexmap::IndexMap<String, Queue> = sel
+        .queues
+        .iter()
+        .map(|q| {
+            (
+                q.clone(),
+                Queue {
+                    queue: short_queue(cfg, q).to_owned(),
+                    counts: BTreeMap::new(),
+                    workers: 0,
+                    oldest_queued_age_s: None,
+                },
+            )
+        })
+        .collect();
     for (q, s, n) in store.counts(&sel.queues).await? {
-        queues
-            .entry(q.clone())
-            .or_insert_with(|| Queue {
-                queue: short_queue(cfg, &q).to_owned(),
-                counts: BTreeMap::new(),
-                workers: 0,
-                oldest_queued_age_s: None,
-            })
-            .counts
-            .insert(s.as_str().into(), n);
+        if let Some(entry) = queues.get_mut(&q) {
+            entry.counts.insert(s.as_str().into(), n);
+        }
     }
     for ((q, entry), n) in queues.iter_mut().zip(&listeners) {
         entry.workers = *n;
@@ -154,14 +166,31 @@ pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
             }
             if *n == 0 {
                 warnings.push(format!(
-                    "queue {} has {queued} queued job(s) and no worker listening",
-                    entry.queue
+                    "queue {} has {} and no worker listening",
+                    entry.queue,
+                    crate::output::count(queued as usize, "queued job")
                 ));
             }
         }
         let failed = entry.counts.get("failed").copied().unwrap_or(0);
         if failed >= FAILED_LIMIT {
             warnings.push(format!("queue {} holds {failed} failed jobs (Frappe keeps {FAILED_LIMIT}); see `bench jobs list --status failed`", entry.queue));
+        }
+    }
+
+    // Delayed jobs (`--at`/`--in`, RQ retries) are moved to their queue by the running
+    // scheduler within a second; ones long overdue mean none is running.
+    let overdue = now - chrono::Duration::seconds(DELAYED_GRACE);
+    for (entry, n) in queues
+        .values()
+        .zip(store.due_delayed(&sel.queues, overdue).await?)
+    {
+        if n > 0 {
+            warnings.push(format!(
+                "queue {} has {} due more than {DELAYED_GRACE}s ago but not moved to the queue: start `bench schedule` (or `bench schedule resume`), which moves them",
+                entry.queue,
+                crate::output::count(n as usize, "delayed job")
+            ));
         }
     }
 

@@ -5,7 +5,7 @@
 
 use anyhow::Result;
 
-use super::change::{PurgeArgs, purge};
+use super::change::{PurgeArgs, purge_selected};
 use super::select::{Filters, Pager, Selection, Walk};
 use super::short_queue;
 use super::view::JobView;
@@ -64,7 +64,8 @@ pub async fn purge_jobs(
         site: site.map(str::to_owned),
         ..Filters::default()
     };
-    purge(
+    // Frappe's purge-jobs deletes without asking and prints its own sentence.
+    let n = purge_selected(
         cfg,
         store,
         &PurgeArgs {
@@ -73,7 +74,9 @@ pub async fn purge_jobs(
             dry_run: false,
         },
     )
-    .await
+    .await?;
+    output::line(format!("Purged {n} jobs"))?;
+    Ok(())
 }
 
 /// `ready-for-migration`: exit 1 while any job is queued or started.

@@ -163,7 +163,10 @@ pub async fn run(cfg: &Config, store: &Store, a: &ListArgs) -> Result<()> {
     } else if shown.is_empty() {
         eprintln!("No jobs match.");
     } else {
-        let mut rows = Rows::new(["ID", "QUEUE", "STATUS", "METHOD", "ENQUEUED", "ENDED"]);
+        let mut rows = Rows::new(["ID", "QUEUE", "STATUS", "METHOD", "ENQUEUED", "ENDED"])
+            .keep_whole(0)
+            .keep_whole(1)
+            .keep_whole(2);
         for v in &shown {
             let method = match &v.error {
                 Some(_) if v.method.is_none() => "(undecodable)".to_owned(),

@@ -69,6 +69,42 @@ pub async fn resolve_queues(cfg: &Config, store: &Store, names: &[String]) -> Re
     Ok(out)
 }
 
+/// The jobs operators name: each id as given when a job has it, else the one job whose
+/// id starts with it (`bench jobs show 6f1c`).
+///
+/// # Errors
+/// A usage error listing the candidates when a prefix fits more than one job.
+pub async fn resolve_ids(store: &Store, given: &[String]) -> Result<Vec<String>> {
+    let exist = store.exist(given).await?;
+    let mut out = Vec::with_capacity(given.len());
+    for (id, exists) in given.iter().zip(exist) {
+        if exists || id.is_empty() {
+            out.push(id.clone());
+            continue;
+        }
+        let found = store.ids_with_prefix(id, 11).await?;
+        match found.len() {
+            0 => out.push(id.clone()),
+            1 => out.extend(found),
+            n => {
+                let shown: Vec<&str> = found.iter().take(10).map(String::as_str).collect();
+                return Err(crate::usage!(
+                    "`{id}` is the start of {} ids: {}{}; give more of it",
+                    if n > 10 {
+                        "more than 10".to_owned()
+                    } else {
+                        n.to_string()
+                    },
+                    shown.join(", "),
+                    if n > 10 { ", ..." } else { "" }
+                )
+                .into());
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The queue name as operators know it: without this bench's prefix.
 pub fn short_queue<'a>(cfg: &Config, qname: &'a str) -> &'a str {
     match &cfg.bench_id {

@@ -78,8 +78,12 @@ impl Selection {
                 })
                 .transpose()
         };
+        let queues = resolve_queues(cfg, store, &f.queue).await?;
+        // Expired finished and failed jobs leave the registries before anything is
+        // counted or listed, as Python RQ's clean_registries does.
+        store.clean_registries(&queues).await?;
         Ok(Selection {
-            queues: resolve_queues(cfg, store, &f.queue).await?,
+            queues,
             statuses: if f.status.is_empty() {
                 default.to_vec()
             } else {
@@ -122,7 +126,7 @@ impl Selection {
         }
         if let Some(site) = &self.site
             && v.site.as_deref() != Some(site.as_str())
-            && !v.id.starts_with(&format!("{site}||"))
+            && crate::store::frappe::site_of(&v.id) != Some(site.as_str())
         {
             return false;
         }
@@ -217,14 +221,29 @@ impl<'a> Pager<'a> {
             }
             let jobs: Vec<(String, Option<JobHash>)> = if self.with_hashes {
                 let hashes = self.store.fetch(&ids).await?;
+                // An id whose job is gone (expired, deleted) is never shown: it is
+                // taken out of its list or registry instead.
+                let gone: Vec<String> = ids
+                    .iter()
+                    .zip(&hashes)
+                    .filter(|(_, h)| h.is_none())
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                if !gone.is_empty() {
+                    let removed = self.store.drop_ghosts(queue, status, &gone).await?;
+                    // Reading by position: what follows moved up by as many.
+                    if self.walk == Walk::Read && !done {
+                        self.pos = self.pos.map(|p| p.saturating_sub(removed));
+                    }
+                }
                 ids.into_iter()
                     .zip(hashes)
-                    .filter(|(id, h)| match h {
-                        Some(h) => {
-                            !self.sel.narrows()
-                                || self.sel.matches(&JobView::new(h, Some(status.as_str())))
-                        }
-                        None => !self.sel.narrows() && !id.is_empty(),
+                    .filter_map(|(id, h)| Some((id, Some(h?))))
+                    .filter(|(_, h)| {
+                        !self.sel.narrows()
+                            || h.as_ref().is_some_and(|h| {
+                                self.sel.matches(&JobView::new(h, Some(status.as_str())))
+                            })
                     })
                     .collect()
             } else {

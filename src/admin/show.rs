@@ -35,9 +35,10 @@ struct Shown {
 
 /// Runs `bench jobs show`.
 pub async fn run(_cfg: &Config, store: &Store, a: &ShowArgs) -> Result<()> {
-    let hashes = store.fetch(&a.ids).await?;
+    let ids = super::resolve_ids(store, &a.ids).await?;
+    let hashes = store.fetch(&ids).await?;
     let mut missing = false;
-    for (id, h) in a.ids.iter().zip(hashes) {
+    for (id, h) in ids.iter().zip(hashes) {
         let Some(h) = h else {
             eprintln!("error: no job with id `{id}`");
             missing = true;

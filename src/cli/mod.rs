@@ -2,7 +2,7 @@
 //! feature modules. Nothing here touches Redis directly.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -32,22 +32,17 @@ use crate::store::Store;
     after_help = AFTER_HELP
 )]
 pub struct Cli {
-    /// Hooks file to read
-    #[arg(
-        long,
-        global = true,
-        env = "BENCH_CONFIG",
-        value_name = "PATH",
-        default_value = "hooks.toml"
-    )]
-    pub config: PathBuf,
+    /// Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 
-    /// Redis URL, overriding [redis] url in the hooks file
-    #[arg(long, global = true, env = "BENCH_REDIS_URL", value_name = "URL")]
+    /// Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]
+    #[arg(long, global = true, value_name = "URL")]
     pub redis_url: Option<String>,
 
-    /// Frappe site whose jobs to act on (jobs list/stats/retry/purge, show-pending-jobs, purge-jobs, ready-for-migration)
-    #[arg(long, global = true, env = "BENCH_SITE", value_name = "SITE")]
+    /// Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe's
+    /// commands) [env: BENCH_SITE]
+    #[arg(long, global = true, value_name = "SITE")]
     pub site: Option<String>,
 
     #[command(subcommand)]
@@ -162,9 +157,23 @@ fn run(cli: Cli) -> Result<()> {
     if let Command::Generate(args) = &cli.command {
         return generate::run(args, &Cli::command());
     }
-    let explicit =
-        std::env::var_os("BENCH_CONFIG").is_some() || cli.config != Path::new("hooks.toml");
-    let cfg = Config::load(&cli.config, explicit, cli.redis_url.as_deref())?;
+    // The environment is read here rather than by clap, whose error messages would
+    // otherwise show these options as if they had been typed.
+    let from_env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    let mut cli = cli;
+    if cli.site.is_none() {
+        cli.site = from_env("BENCH_SITE").map(|v| v.to_string_lossy().into_owned());
+    }
+    if cli.redis_url.is_none() {
+        cli.redis_url = from_env("BENCH_REDIS_URL").map(|v| v.to_string_lossy().into_owned());
+    }
+    let config = cli
+        .config
+        .clone()
+        .or_else(|| from_env("BENCH_CONFIG").map(PathBuf::from));
+    let explicit = config.is_some();
+    let config = config.unwrap_or_else(|| PathBuf::from("hooks.toml"));
+    let cfg = Config::load(&config, explicit, cli.redis_url.as_deref())?;
     if matches!(
         cli.command,
         Command::External(_) | Command::Setup(SetupCommand::External(_))

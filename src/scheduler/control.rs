@@ -304,7 +304,8 @@ pub async fn run(
                     "OUTCOME",
                     "JOB",
                     "SCHEDULER",
-                ]);
+                ])
+                .keep_whole(6);
                 for e in entries {
                     let when = |secs: f64| {
                         crate::store::timestamp::from_unix_float(secs)

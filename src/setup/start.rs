@@ -101,56 +101,62 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
         .max()
         .unwrap_or(8)
         .max(8);
+    // The demo never touches a Redis that already runs: it brings its own, on a free
+    // port, with its data in a folder removed when it stops.
+    let demo = a.demo.then(DemoRedis::new).transpose()?;
+    let cfg = &match &demo {
+        Some(d) => Config {
+            redis_url: d.url.clone(),
+            ..cfg.clone()
+        },
+        None => cfg.clone(),
+    };
     let mut redis = None;
-    let store = match crate::open::store(cfg).await {
-        Ok(s) => s,
-        Err(e) => {
-            let Some((host, port)) = local_redis(&cfg.redis_url) else {
-                return Err(anyhow::anyhow!(
-                    "{e}\nhint: bench start runs its own redis-server only for a local redis:// URL; start that Redis or change [redis] url"
-                ));
-            };
-            let Some(server) = which("redis-server") else {
-                anyhow::bail!(
-                    "nothing answers at {} and redis-server is not installed\nhint: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis), then run bench start again",
-                    cfg.redis_url
-                );
-            };
-            let data = paths.dir.join("config").join("redis");
-            std::fs::create_dir_all(&data)
-                .with_context(|| format!("cannot create {}", data.display()))?;
-            output::line(format!(
-                "No Redis at {}; starting redis-server on {host}:{port} with its data in {}",
-                cfg.redis_url,
-                data.display()
-            ))?;
-            let argv = [
-                server,
-                "--port".into(),
-                port.to_string(),
-                "--bind".into(),
-                host,
-                "--dir".into(),
-                data.display().to_string(),
-                "--save".into(),
-                "60 1".into(),
-            ];
-            redis = Some(spawn("redis", &argv, "37", width)?);
-            let mut waited = 0;
-            loop {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                if let Ok(s) = crate::open::store(cfg).await {
-                    break s;
-                }
-                waited += 1;
-                if waited > 50 {
-                    if let Some(r) = &redis {
-                        term(r);
-                    }
+    let store = if let Some(d) = &demo {
+        let server = which("redis-server").ok_or_else(|| anyhow::anyhow!("the demo runs its own redis-server, which is not installed\nhint: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)"))?;
+        output::line(format!(
+            "Demo: a redis-server of its own on {} (data in {}, removed when you stop); no other Redis is touched",
+            d.url,
+            d.dir.display()
+        ))?;
+        let (r, s) = start_redis(
+            cfg,
+            server,
+            "127.0.0.1".into(),
+            d.port,
+            &d.dir,
+            false,
+            width,
+        )
+        .await?;
+        redis = Some(r);
+        s
+    } else {
+        match crate::open::store(cfg).await {
+            Ok(s) => s,
+            Err(e) => {
+                let Some((host, port)) = local_redis(&cfg.redis_url) else {
+                    return Err(anyhow::anyhow!(
+                        "{e}\nhint: bench start runs its own redis-server only for a local redis:// URL; start that Redis or change [redis] url"
+                    ));
+                };
+                let Some(server) = which("redis-server") else {
                     anyhow::bail!(
-                        "the redis-server bench started did not answer within 5 seconds; see its lines above"
+                        "nothing answers at {} and redis-server is not installed\nhint: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis), then run bench start again",
+                        cfg.redis_url
                     );
-                }
+                };
+                let data = paths.dir.join("config").join("redis");
+                std::fs::create_dir_all(&data)
+                    .with_context(|| format!("cannot create {}", data.display()))?;
+                output::line(format!(
+                    "No Redis at {}; starting redis-server on {host}:{port} with its data in {}",
+                    cfg.redis_url,
+                    data.display()
+                ))?;
+                let (r, s) = start_redis(cfg, server, host, port, &data, true, width).await?;
+                redis = Some(r);
+                s
             }
         }
     };
@@ -181,8 +187,8 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
             width,
         )?);
     }
-    if a.demo {
-        demo(cfg, &store).await?;
+    if demo.is_some() {
+        demo_jobs(cfg, &store, &paths).await?;
     }
 
     let mut int = signal(SignalKind::interrupt())?;
@@ -222,12 +228,73 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
             let _ = r.child.kill().await;
         }
     }
+    if let Some(d) = &demo {
+        let _ = std::fs::remove_dir_all(&d.dir);
+    }
     output::line("All stopped")?;
     Ok(())
 }
 
-/// A few jobs from the example hooks, so a newcomer sees them flow.
-async fn demo(cfg: &Config, store: &Store) -> Result<()> {
+/// The demo's own Redis: a free port and a scratch folder.
+struct DemoRedis {
+    port: u16,
+    url: String,
+    dir: std::path::PathBuf,
+}
+
+impl DemoRedis {
+    fn new() -> Result<DemoRedis> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .context("cannot find a free port for the demo's redis-server")?
+            .port();
+        let dir = std::env::temp_dir().join(format!("bench-demo-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(DemoRedis {
+            port,
+            url: format!("redis://127.0.0.1:{port}/0"),
+            dir,
+        })
+    }
+}
+
+/// Starts a redis-server for `cfg`'s URL and waits until it answers.
+async fn start_redis(
+    cfg: &Config,
+    server: String,
+    host: String,
+    port: u16,
+    data: &std::path::Path,
+    keep: bool,
+    width: usize,
+) -> Result<(Proc, Store)> {
+    let argv = [
+        server,
+        "--port".into(),
+        port.to_string(),
+        "--bind".into(),
+        host,
+        "--dir".into(),
+        data.display().to_string(),
+        "--save".into(),
+        if keep { "60 1".into() } else { String::new() },
+    ];
+    let r = spawn("redis", &argv, "37", width)?;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if let Ok(s) = crate::open::store(cfg).await {
+            return Ok((r, s));
+        }
+    }
+    term(&r);
+    anyhow::bail!(
+        "the redis-server bench started did not answer within 5 seconds; see its lines above"
+    )
+}
+
+/// A few jobs, so a newcomer sees them flow, and how to look at them.
+async fn demo_jobs(cfg: &Config, store: &Store, paths: &Paths) -> Result<()> {
     let job = |queue: &str, func: &str, kwargs: serde_json::Value| NewJob {
         kwargs: kwargs.as_object().cloned().unwrap_or_default(),
         ..NewJob::configured(cfg, queue, func).expect("the built-in queues always exist")
@@ -250,8 +317,11 @@ async fn demo(cfg: &Config, store: &Store) -> Result<()> {
         )
         .await?;
     output::line(format!(
-        "Demo: enqueued {} jobs and one for 3 seconds from now; see them with `bench jobs list`",
-        jobs.len()
+        "Demo: enqueued {} jobs and one for 3 seconds from now; while this runs, see them with\n  {} --config {} --redis-url {} jobs list",
+        jobs.len(),
+        paths.bench.display(),
+        paths.hooks.display(),
+        cfg.redis_url
     ))?;
     Ok(())
 }

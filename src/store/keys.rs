@@ -70,6 +70,11 @@ pub fn job(id: &str) -> String {
     format!("{JOB}{id}")
 }
 
+/// The job id inside a `rq:job:<id>` key.
+pub fn job_id_of(key: &str) -> Option<&str> {
+    key.strip_prefix(JOB).filter(|id| !id.is_empty())
+}
+
 /// `rq:job:<id>:dependents`: ids waiting for this job.
 pub fn dependents(id: &str) -> String {
     format!("{JOB}{id}:dependents")

@@ -9,6 +9,7 @@ use redis::streams::StreamRangeReply;
 use super::job::{JobHash, JobStatus};
 use super::keys;
 use super::payload;
+use super::timestamp;
 use super::{Result, Store};
 
 /// Hashes fetched per pipeline.
@@ -240,6 +241,107 @@ impl Store {
                 }
             })
             .collect())
+    }
+}
+
+impl Store {
+    /// Removes finished and failed jobs past their expiry from the registries of
+    /// `queues`, as Python RQ does before it counts; returns how many.
+    pub async fn clean_registries(&self, queues: &[String]) -> Result<u64> {
+        if queues.is_empty() {
+            return Ok(0);
+        }
+        let mut inv = self.scripts().clean.prepare_invoke();
+        inv.arg(timestamp::score(chrono::Utc::now()));
+        for q in queues {
+            inv.arg(q);
+        }
+        Ok(inv.invoke_async(&mut self.conn()).await?)
+    }
+
+    /// Whether a job hash exists under each of `ids`.
+    pub async fn exist(&self, ids: &[String]) -> Result<Vec<bool>> {
+        let mut p = redis::pipe();
+        for id in ids {
+            p.exists(keys::job(id));
+        }
+        Ok(p.query_async(&mut self.conn()).await?)
+    }
+
+    /// Ids of jobs that start with `prefix`, at most `limit` of them, found by a SCAN
+    /// of the job hashes (an operator's typing, not a hot path).
+    pub async fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        let escaped: String = prefix
+            .chars()
+            .flat_map(|c| {
+                let special = matches!(c, '*' | '?' | '[' | ']' | '\\');
+                special
+                    .then_some('\\')
+                    .into_iter()
+                    .chain(std::iter::once(c))
+            })
+            .collect();
+        let pattern = format!("{}*", keys::job(&escaped));
+        let mut c = self.conn();
+        let mut cursor: u64 = 0;
+        let mut found = Vec::new();
+        loop {
+            let (next, keys_seen): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(1000)
+                .arg("TYPE")
+                .arg("hash")
+                .query_async(&mut c)
+                .await?;
+            found.extend(
+                keys_seen
+                    .into_iter()
+                    .filter_map(|k| keys::job_id_of(&k).map(str::to_owned)),
+            );
+            if next == 0 || found.len() >= limit {
+                break;
+            }
+            cursor = next;
+        }
+        found.sort();
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    /// Per queue, how many delayed jobs (`rq:scheduled:<q>`) were due before `before`.
+    pub async fn due_delayed(
+        &self,
+        queues: &[String],
+        before: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<u64>> {
+        if queues.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut p = redis::pipe();
+        for q in queues {
+            p.zcount(
+                keys::registry(keys::Registry::Scheduled, q),
+                "-inf",
+                timestamp::score(before),
+            );
+        }
+        Ok(p.query_async(&mut self.conn()).await?)
+    }
+
+    /// Removes `ids` of `queue`'s list or registry for `status` whose hash is gone.
+    pub async fn drop_ghosts(&self, queue: &str, status: JobStatus, ids: &[String]) -> Result<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut inv = self.scripts().ghosts.prepare_invoke();
+        inv.arg(status.as_str()).arg(queue);
+        for id in ids {
+            inv.arg(id);
+        }
+        Ok(inv.invoke_async(&mut self.conn()).await?)
     }
 }
 

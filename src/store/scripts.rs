@@ -25,6 +25,8 @@ pub struct Scripts {
     pub requeue: Script,
     pub purge: Script,
     pub cancel: Script,
+    pub clean: Script,
+    pub ghosts: Script,
 }
 
 fn build(layout: Layout, body: &str) -> Script {
@@ -59,6 +61,8 @@ pub fn scripts(layout: Layout) -> &'static Scripts {
             requeue: build(include_str!("lua/requeue.lua")),
             purge: build(include_str!("lua/purge.lua")),
             cancel: build(include_str!("lua/cancel.lua")),
+            clean: build(include_str!("lua/clean.lua")),
+            ghosts: build(include_str!("lua/ghosts.lua")),
         }
     })
 }

@@ -11,18 +11,21 @@ use chrono::Utc;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::runner::RunResult;
-use super::{BATCH, Done, Shared, backoff, short_queue};
+use super::{BATCH, Shared, backoff, short_queue};
 use crate::store::job::retry_plan;
+use crate::store::lifecycle::Claimed;
 use crate::store::lifecycle::{Finish, Outcome, Recorded};
 
 /// How long a worker told to stop cold keeps trying to reach Redis with its results.
 const COLD_GIVE_UP: Duration = Duration::from_secs(10);
 
-fn outcome(d: &Done) -> Outcome {
-    match &d.result {
-        RunResult::Ok(v) => Outcome::Finished(v.clone()),
-        RunResult::Failed(tb) => match (!d.malformed)
-            .then(|| retry_plan(&d.job.hash, Utc::now()))
+/// What a run's result means for its job: `malformed` jobs (set aside unrun) are never
+/// retried.
+pub(super) fn outcome(job: &Claimed, result: RunResult, malformed: bool) -> Outcome {
+    match result {
+        RunResult::Ok(v) => Outcome::Finished(v),
+        RunResult::Failed(tb) => match (!malformed)
+            .then(|| retry_plan(&job.hash, Utc::now()))
             .flatten()
         {
             Some((at, retries_left, at_front)) => Outcome::Retry {
@@ -30,21 +33,21 @@ fn outcome(d: &Done) -> Outcome {
                 retries_left,
                 at_front,
             },
-            None => Outcome::Failed(tb.clone()),
+            None => Outcome::Failed(tb),
         },
-        RunResult::Stopped(why) => Outcome::Stopped(why.clone()),
+        RunResult::Stopped(why) => Outcome::Stopped(why),
         RunResult::Interrupted => Outcome::Requeue,
-        RunResult::Abandoned(why) => Outcome::Abandoned(why.clone()),
+        RunResult::Abandoned(why) => Outcome::Abandoned(why),
     }
 }
 
 /// Consumes ended runs until every sender is gone.
 pub(super) async fn run(
     shared: Arc<Shared>,
-    mut rx: UnboundedReceiver<Done>,
+    mut rx: UnboundedReceiver<Finish>,
     cold: CancellationToken,
 ) {
-    let mut batch: Vec<Done> = Vec::new();
+    let mut batch: Vec<Finish> = Vec::new();
     while let Some(first) = rx.recv().await {
         batch.push(first);
         while batch.len() < BATCH {
@@ -53,12 +56,8 @@ pub(super) async fn run(
                 Err(_) => break,
             }
         }
-        let finishes: Vec<Finish> = batch
-            .iter()
-            .map(|d| Finish::new(&d.job, outcome(d), d.started, d.ended))
-            .collect();
-        let recorded = record(&shared, &finishes, &cold).await;
-        report(&shared, &batch, &finishes, &recorded);
+        let recorded = record(&shared, &batch, &cold).await;
+        report(&shared, &batch, &recorded);
         shared.unrecorded.fetch_sub(batch.len(), Ordering::SeqCst);
         shared.recorded.notify_waiters();
         batch.clear();
@@ -135,19 +134,49 @@ async fn record(
     }
 }
 
-fn report(shared: &Shared, batch: &[Done], finishes: &[Finish], recorded: &[Option<Recorded>]) {
-    let mut lines = Vec::with_capacity(batch.len());
-    for ((d, f), r) in batch.iter().zip(finishes).zip(recorded) {
-        let q = short_queue(&shared.cfg, &d.job.queue);
-        let secs = (d.ended - d.started).num_microseconds().unwrap_or(0) as f64 / 1e6;
-        let id = &d.job.id;
+/// The end line of a run, written when it ends (before the slot takes its next job, so
+/// a log reads in order); what recording it turns out to mean is reported after.
+pub(super) fn log_end(shared: &Shared, f: &Finish) {
+    let q = short_queue(&shared.cfg, &f.queue);
+    let secs = (f.ended - f.started).num_microseconds().unwrap_or(0) as f64 / 1e6;
+    let id = &f.id;
+    let line = match &f.outcome {
+        Outcome::Finished(_) => format!("{q}: Job OK ({id}) in {secs:.3}s"),
+        Outcome::Failed(tb) => {
+            shared
+                .log
+                .warn(format!("{q}: job {id} failed:\n{}", tb.trim_end()));
+            format!("{q}: Job failed ({id}) in {secs:.3}s: {}", last_line(tb))
+        }
+        Outcome::Stopped(why) => format!("{q}: Job stopped ({id}) in {secs:.3}s: {why}"),
+        Outcome::Retry {
+            at, retries_left, ..
+        } => {
+            let when = at
+                .map(|t| format!("at {}", t.format("%H:%M:%S")))
+                .unwrap_or_else(|| "now".into());
+            format!(
+                "{q}: Job failed ({id}) in {secs:.3}s, retrying {when} ({retries_left} retries left)"
+            )
+        }
+        Outcome::Requeue => format!(
+            "{q}: Job interrupted ({id}) after {secs:.3}s and put back at the head of its queue"
+        ),
+        // What becomes of it is known once recorded.
+        Outcome::Abandoned(_) => return,
+    };
+    shared.log.info(line);
+}
+
+/// What the recording of each run turned out to mean, when it was not just that.
+fn report(shared: &Shared, finishes: &[Finish], recorded: &[Option<Recorded>]) {
+    for (f, r) in finishes.iter().zip(recorded) {
+        let q = short_queue(&shared.cfg, &f.queue);
+        let id = &f.id;
         match r {
-            None => continue,
             Some(Recorded::Lost) => {
                 shared.log.warn(format!("{q}: result of job {id} dropped: the job was recovered by another worker while this one ran it"));
-                continue;
             }
-            Some(Recorded::Ok) => {}
             Some(Recorded::Abandoned { requeued }) => {
                 let Outcome::Abandoned(why) = &f.outcome else {
                     continue;
@@ -160,36 +189,10 @@ fn report(shared: &Shared, batch: &[Done], finishes: &[Finish], recorded: &[Opti
                 shared
                     .log
                     .warn(format!("{q}: job {id} was abandoned ({why}); {what}"));
-                continue;
             }
+            Some(Recorded::Ok) | None => {}
         }
-        let line = match &f.outcome {
-            Outcome::Finished(_) => format!("{q}: Job OK ({id}) in {secs:.3}s"),
-            Outcome::Failed(tb) => {
-                shared
-                    .log
-                    .warn(format!("{q}: job {id} failed:\n{}", tb.trim_end()));
-                format!("{q}: Job failed ({id}) in {secs:.3}s: {}", last_line(tb))
-            }
-            Outcome::Stopped(why) => format!("{q}: Job stopped ({id}) in {secs:.3}s: {why}"),
-            Outcome::Retry {
-                at, retries_left, ..
-            } => {
-                let when = at
-                    .map(|t| format!("at {}", t.format("%H:%M:%S")))
-                    .unwrap_or_else(|| "now".into());
-                format!(
-                    "{q}: Job failed ({id}) in {secs:.3}s, retrying {when} ({retries_left} retries left)"
-                )
-            }
-            Outcome::Requeue => format!(
-                "{q}: Job interrupted ({id}) after {secs:.3}s and put back at the head of its queue"
-            ),
-            Outcome::Abandoned(_) => continue,
-        };
-        lines.push(line);
     }
-    shared.log.infos(&lines);
 }
 
 fn last_line(tb: &str) -> &str {

@@ -35,7 +35,7 @@ use crate::service::Log;
 pub use crate::service::Shutdown;
 pub(crate) use crate::service::backoff;
 use crate::store::job::DEFAULT_TIMEOUT;
-use crate::store::lifecycle::{Claimant, Claimed, ReapPolicy, WorkerInfo};
+use crate::store::lifecycle::{Claimant, Claimed, Finish, ReapPolicy, WorkerInfo};
 use crate::store::{Store, StoreError};
 use runner::{Handlers, JobSpec, RunResult, Runners, Stopper};
 
@@ -160,16 +160,6 @@ struct Running {
     stopper: Stopper,
 }
 
-/// A run that ended, on its way to the finisher.
-struct Done {
-    job: Claimed,
-    result: RunResult,
-    /// The job was set aside without running: never retried.
-    malformed: bool,
-    started: chrono::DateTime<Utc>,
-    ended: chrono::DateTime<Utc>,
-}
-
 /// State shared by the worker's tasks.
 struct Shared {
     store: Store,
@@ -282,7 +272,7 @@ pub async fn run(
         unrecorded: AtomicUsize::new(0),
         recorded: Notify::new(),
     });
-    let (done_tx, done_rx) = mpsc::unbounded_channel::<Done>();
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<Finish>();
     let finisher = tokio::spawn(finisher::run(
         shared.clone(),
         done_rx,
@@ -456,13 +446,10 @@ pub async fn run(
                     .lock()
                     .expect("running map lock")
                     .remove(&job.id);
-                let _ = done_tx.send(Done {
-                    job,
-                    result,
-                    malformed,
-                    started,
-                    ended,
-                });
+                let outcome = finisher::outcome(&job, result, malformed);
+                let finish = Finish::new(&job, outcome, started, ended);
+                finisher::log_end(&shared, &finish);
+                let _ = done_tx.send(finish);
                 drop(permit);
             });
         }
@@ -473,13 +460,16 @@ pub async fn run(
     let _ = idle_tx.send(false);
     tracker.close();
     if !tracker.is_empty() {
-        shared.log.info(format!("Warm shutdown: waiting for {} running job(s) to finish (signal again to stop them now)", tracker.len()));
+        shared.log.info(format!(
+            "Warm shutdown: waiting for {} to finish (signal again to stop them now)",
+            crate::output::count(tracker.len(), "running job")
+        ));
     }
     tokio::select! {
         () = tracker.wait() => {}
         () = shutdown.cold.cancelled() => {
             let n = tracker.len();
-            shared.log.warn(format!("Cold shutdown: stopping {n} running job(s) and putting them back on their queues"));
+            shared.log.warn(format!("Cold shutdown: stopping {} and putting them back on their queues", crate::output::count(n, "running job")));
             shared.stop_all(runner::StopReason::Cold);
             tracker.wait().await;
         }
@@ -507,8 +497,9 @@ pub async fn run(
         ));
     }
     shared.log.info(format!(
-        "Worker {} stopped after {} job(s)",
-        shared.info.name, summary.jobs
+        "Worker {} stopped after {}",
+        shared.info.name,
+        crate::output::count(summary.jobs as usize, "job")
     ));
     Ok(summary)
 }

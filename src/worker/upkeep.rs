@@ -58,6 +58,11 @@ pub(super) async fn run(shared: Arc<Shared>, _shutdown: Shutdown, stop: Cancella
                 }
                 Err(e) => shared.redis_error("recovering abandoned jobs", &e),
             }
+            // Expired finished and failed jobs leave the registries, as Python RQ's
+            // workers clean them in their maintenance.
+            if let Err(e) = shared.store.clean_registries(&shared.info.queues).await {
+                shared.redis_error("cleaning registries", &e);
+            }
             let jitter = rand::rng().random_range(0.8..1.2);
             next_sweep = tokio::time::Instant::now() + sweep_every.mul_f64(jitter);
         }

@@ -106,7 +106,7 @@ fn purge_jobs_and_retry_handle_frappe_jobs() {
         .args(["--site", "site1.local", "jobs", "retry", "--all", "--yes"])
         .ok()
         .stdout();
-    assert_eq!(out.trim(), "Requeued 1 jobs");
+    assert_eq!(out.trim(), "Requeued 1 job");
     assert_eq!(
         c.lrange::<_, Vec<String>>("rq:queue:b1:default", -1, -1)
             .unwrap(),

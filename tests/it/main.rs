@@ -22,6 +22,8 @@ mod generated;
 mod interop;
 /// `bench jobs list` and `bench jobs show`.
 mod jobs;
+/// What a new operator trips over: ghosts, doctor, tables and ids, --yes, messages.
+mod operator;
 /// Python jobs: the warm host's fork and reuse modes, and a fresh interpreter.
 mod python;
 /// Python RQ 1.15 and 2.12 layouts, both ways, and their auto-detection.

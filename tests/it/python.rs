@@ -234,7 +234,7 @@ fn fork_mode_isolates_module_state_and_reuse_mode_recycles_children() {
     assert_eq!(seq, [1, 2, 1, 2, 1], "{got:?}");
     assert_eq!(got[0].1, got[1].1);
     assert_ne!(got[1].1, got[2].1);
-    assert!(out.contains("retired after 2 job(s)"), "{out}");
+    assert!(out.contains("retired after 2 jobs"), "{out}");
 
     // reuse: a child past max_memory_per_child is replaced after its job.
     let env = Env::with_hooks(&hooks("reuse", "max_memory_per_child = 200"));

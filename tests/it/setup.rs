@@ -233,6 +233,27 @@ fn supervisord_runs_restarts_and_stops_workers_warmly() {
     wait_exit(&mut supervisord, 30.0);
 }
 
+/// Runs `bench start ARGS` in a process group of its own, as a terminal would.
+fn start(env: &Env, args: &[&str]) -> crate::harness::bench::Proc {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_bench"));
+    cmd.args(["--config", env.hooks().to_str().unwrap(), "start"])
+        .args(args)
+        .current_dir(env.dir.path())
+        .env("NO_COLOR", "1")
+        .env_remove("BENCH_REDIS_URL")
+        .env_remove("BENCH_CONFIG")
+        .stdout(std::fs::File::create(env.path("start.out")).unwrap())
+        .stderr(std::fs::File::create(env.path("start.err")).unwrap());
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    crate::harness::bench::Proc(cmd.spawn().unwrap())
+}
+
+/// Ctrl-C to the whole foreground process group, and the exit code.
+fn ctrl_c(p: &mut crate::harness::bench::Proc) -> Option<i32> {
+    nix::sys::signal::killpg(nix::unistd::Pid::from_raw(p.id() as i32), Signal::SIGINT).unwrap();
+    wait_exit(p, 30.0)
+}
+
 #[test]
 fn start_runs_everything_and_ctrl_c_leaves_nothing_behind() {
     let env = Env::new();
@@ -244,28 +265,25 @@ fn start_runs_everything_and_ctrl_c_leaves_nothing_behind() {
         .port();
     let url = format!("redis://127.0.0.1:{port}/0");
     env.write_hooks(&format!("[redis]\nurl = {url:?}\n"));
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_bench"));
-    cmd.args(["--config", env.hooks().to_str().unwrap(), "start", "--demo"])
-        .current_dir(env.dir.path())
-        .env("NO_COLOR", "1")
-        .stdout(std::fs::File::create(env.path("start.out")).unwrap())
-        .stderr(std::fs::File::create(env.path("start.err")).unwrap());
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let mut start = crate::harness::bench::Proc(cmd.spawn().unwrap());
+    let mut p = start(&env, &[]);
     let conn = || redis::Client::open(url.as_str()).unwrap().get_connection();
-    wait_for(20.0, "the demo jobs to finish", || {
+    wait_for(20.0, "the worker to register", || {
+        conn()
+            .ok()
+            .and_then(|mut c| c.scard::<_, i64>("rq:workers").ok())
+            .is_some_and(|n| n >= 2)
+    });
+    env.bench()
+        .env("BENCH_REDIS_URL", &url)
+        .args(["enqueue", "bench.noop"])
+        .ok();
+    wait_for(20.0, "a job to run", || {
         conn()
             .ok()
             .and_then(|mut c| c.zcard::<_, i64>("rq:finished:default").ok())
-            .is_some_and(|n| n >= 2)
+            .is_some_and(|n| n >= 1)
     });
-    // Ctrl-C reaches the whole foreground process group.
-    nix::sys::signal::killpg(
-        nix::unistd::Pid::from_raw(start.id() as i32),
-        Signal::SIGINT,
-    )
-    .unwrap();
-    assert_eq!(wait_exit(&mut start, 30.0), Some(0));
+    assert_eq!(ctrl_c(&mut p), Some(0));
     let out = std::fs::read_to_string(env.path("start.out")).unwrap();
     assert!(
         out.contains("starting redis-server")
@@ -283,6 +301,124 @@ fn start_runs_everything_and_ctrl_c_leaves_nothing_behind() {
         env.path("config/redis/dump.rdb").exists(),
         "Redis kept its data in the bench folder"
     );
+}
+
+#[test]
+fn the_demo_brings_its_own_redis_and_leaves_the_configured_one_alone() {
+    let env = Env::new();
+    // The configured Redis runs, and must see nothing of the demo.
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/hooks.example.toml"))
+            .unwrap();
+    let hooks = example
+        .replace("redis://127.0.0.1:6379/0", &env.redis.url())
+        .replace(
+            "\"examples/my_app\"",
+            &format!(
+                "{:?}",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/examples/my_app")
+            ),
+        );
+    env.write_hooks(&hooks);
+    let mut p = start(&env, &["--demo"]);
+    wait_for(20.0, "the demo to say where its Redis is", || {
+        std::fs::read_to_string(env.path("start.out")).is_ok_and(|o| o.contains("jobs list"))
+    });
+    let out = std::fs::read_to_string(env.path("start.out")).unwrap();
+    let url = out
+        .split_whitespace()
+        .find(|w| w.starts_with("redis://") && !w.contains(&env.redis.port.to_string()))
+        .unwrap_or_else(|| panic!("the demo names its Redis: {out}"))
+        .trim_end_matches(';')
+        .to_owned();
+    // The hint works as printed.
+    let hint = out
+        .lines()
+        .find(|l| l.trim_start().ends_with("jobs list"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let words: Vec<&str> = hint.split_whitespace().collect();
+    wait_for(20.0, "the demo jobs to finish", || {
+        let o = std::process::Command::new(words[0])
+            .args(&words[1..])
+            .output()
+            .unwrap();
+        o.status.success()
+            && String::from_utf8_lossy(&o.stdout)
+                .matches("finished")
+                .count()
+                >= 3
+    });
+    let keys: Vec<String> = env.conn().keys("*").unwrap();
+    assert!(
+        keys.is_empty(),
+        "the configured Redis was left alone: {keys:?}"
+    );
+    let dir = out
+        .split("data in ")
+        .nth(1)
+        .and_then(|r| r.split(',').next())
+        .unwrap()
+        .to_owned();
+    assert!(std::path::Path::new(&dir).exists());
+    assert_eq!(ctrl_c(&mut p), Some(0));
+    let port = url
+        .trim_start_matches("redis://127.0.0.1:")
+        .trim_end_matches("/0");
+    assert!(
+        !process_running(&format!("redis-server.*{port}")),
+        "the demo's Redis survived"
+    );
+    assert!(
+        !std::path::Path::new(&dir).exists(),
+        "the demo's data folder is removed"
+    );
+}
+
+#[test]
+fn every_event_of_the_example_hooks_runs() {
+    let env = Env::new();
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/hooks.example.toml"))
+            .unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let hooks = example
+        .replace(
+            "\"examples/my_app\"",
+            &format!("{:?}", format!("{root}/examples/my_app")),
+        )
+        .replace(
+            "executable = \"python3\"",
+            &format!(
+                "executable = {:?}",
+                crate::harness::python::bin("python").display().to_string()
+            ),
+        );
+    env.write_hooks(&hooks);
+    let methods = [
+        "bench.noop",
+        "my_app.tasks.hourly_sync",
+        "my_app.tasks.nightly",
+        "my_app.tasks.cleanup",
+        "my_app.tasks.poll",
+        "my_app.tasks.generate_report",
+    ];
+    let ids: Vec<String> = methods
+        .iter()
+        .map(|m| {
+            env.bench()
+                .args(["schedule", "trigger", m])
+                .ok()
+                .stdout()
+                .trim()
+                .to_owned()
+        })
+        .collect();
+    env.bench().args(["worker", "--burst"]).ok();
+    for (m, id) in methods.iter().zip(&ids) {
+        assert_eq!(env.status(id), "finished", "{m} ran");
+    }
 }
 
 #[test]

@@ -507,7 +507,8 @@ fn a_rust_program_can_register_its_own_handlers() {
             concurrency: 2,
             name: "lib".into(),
             quiet: true,
-            log_file: None,
+            // The failure it logs goes to a file, not into the test run's output.
+            log_file: Some(env.path("lib.log")),
         };
         bench::worker::run(
             std::sync::Arc::new(cfg),
@@ -525,9 +526,12 @@ fn a_rust_program_can_register_its_own_handlers() {
         .unwrap()
         .to_owned();
     assert!(
-        tb.contains("handler for myapp.explode panicked: boom from a handler"),
+        tb.contains("handler for myapp.explode panicked at tests/it/worker.rs:")
+            && tb.contains(": boom from a handler"),
         "{tb}"
     );
+    let log = std::fs::read_to_string(env.path("lib.error.log")).unwrap();
+    assert!(log.contains(&format!("job {bad} failed")), "{log}");
 }
 
 #[test]

@@ -137,7 +137,7 @@ for j = 0, n - 1 do
       failed_count = failed_count + 1
       redis.call('HSET', jkey, 'status', outcome, 'ended_at', now_iso, 'last_heartbeat', now_iso)
       if failure_ttl == -1 then
-        redis.call('ZADD', K.failed .. q, -1, id)
+        redis.call('ZADD', K.failed .. q, '+inf', id)
       else
         redis.call('ZADD', K.failed .. q, now_s + failure_ttl, id)
         expire_job(id, failure_ttl, redis.call('EXISTS', jkey .. ':dependents') == 1, has_deps)

@@ -41,7 +41,7 @@ for j = 1, nq do
       else
         local fttl = tonumber(h[2]) or default_fttl
         redis.call('HSET', jkey, 'status', 'failed', 'ended_at', now_iso)
-        redis.call('ZADD', K.failed .. q, fttl == -1 and -1 or now_s + fttl, id)
+        redis.call('ZADD', K.failed .. q, fttl == -1 and '+inf' or now_s + fttl, id)
         if fttl ~= -1 then redis.call('EXPIRE', jkey, fttl) end
         redis.call('XADD', K.results .. id, 'MAXLEN', '~', '10', '*', 'type', '2', 'worker_name', '', 'exc_string', exc)
         out[#out + 1] = { id, q, 'failed' }

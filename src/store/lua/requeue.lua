@@ -21,7 +21,7 @@ for j = 4, #ARGV do
     local q = h[2]
     local bad = check_type(K.queue .. q, 'list')
     if bad then
-      redis.call('ZADD', K.failed .. q, -1, id)
+      redis.call('ZADD', K.failed .. q, '+inf', id)
       return bad
     end
     redis.call('HSET', jkey, 'status', 'queued', 'started_at', '', 'ended_at', '', 'exc_info', empty_exc,

@@ -88,9 +88,53 @@ impl Handlers {
     }
 }
 
+thread_local! {
+    /// Set while a handler's future is polled on this thread; the panic hook then
+    /// leaves the message to the job's traceback instead of printing it.
+    static IN_HANDLER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Where the last handler panic on this thread happened.
+    static PANICKED_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs (once) a panic hook that keeps handler panics out of the process's stderr:
+/// they fail their job, whose traceback says where. Other panics print as before.
+fn quiet_handler_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if IN_HANDLER.with(std::cell::Cell::get) {
+                let at = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()));
+                PANICKED_AT.with(|p| *p.borrow_mut() = at);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// A handler's future, marked as such while it is polled.
+struct Marked<F>(F);
+
+impl<F: Future + Unpin> Future for Marked<F> {
+    type Output = F::Output;
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        IN_HANDLER.with(|f| f.set(true));
+        let out = Pin::new(&mut self.0).poll(cx);
+        IN_HANDLER.with(|f| f.set(false));
+        out
+    }
+}
+
 /// Runs a handler under the job's timeout and stop signal. A panic inside the
 /// handler fails the job and leaves the worker running.
 pub(super) async fn run(h: &Handler, job: &JobSpec, ser: Serializer, stop: &Stopper) -> RunResult {
+    quiet_handler_panics();
     let input = JobInput {
         id: job.id.clone(),
         method: job.method.clone(),
@@ -100,7 +144,7 @@ pub(super) async fn run(h: &Handler, job: &JobSpec, ser: Serializer, stop: &Stop
     };
     // The job already runs in a task of its own; catching a panic here spares a
     // second spawn per job, and dropping the future on timeout or stop cancels it.
-    let task = std::panic::AssertUnwindSafe(h(input)).catch_unwind();
+    let task = std::panic::AssertUnwindSafe(Marked(h(input))).catch_unwind();
     let limit = async {
         match job.timeout {
             Some(t) => tokio::time::sleep(t).await,
@@ -115,7 +159,12 @@ pub(super) async fn run(h: &Handler, job: &JobSpec, ser: Serializer, stop: &Stop
                 Err(e) => RunResult::Failed(format!("the return value cannot be serialized: {e}")),
             },
             Ok(Err(msg)) => RunResult::Failed(msg),
-            Err(panic) => RunResult::Failed(format!("handler for {} panicked: {}", job.method, panic_text(panic))),
+            Err(panic) => {
+                // The unwind leaves the poll without clearing the mark.
+                IN_HANDLER.with(|f| f.set(false));
+                let at = PANICKED_AT.with(|p| p.borrow_mut().take()).map(|a| format!(" at {a}")).unwrap_or_default();
+                RunResult::Failed(format!("handler for {} panicked{at}: {}", job.method, panic_text(panic)))
+            }
         },
         () = limit => RunResult::Failed(timeout_message(job.timeout.unwrap_or_default())),
         () = stop.stopped() => stop.result(),

@@ -214,8 +214,9 @@ impl PyHost {
                 format!("it ran max_jobs_per_child = {} jobs", child.jobs)
             };
             self.log.info(format!(
-                "Python child {} retired after {} job(s): {why}",
-                child.pid, child.jobs
+                "Python child {} retired after {}: {why}",
+                child.pid,
+                crate::output::count(child.jobs as usize, "job")
             ));
             return;
         }

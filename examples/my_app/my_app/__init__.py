@@ -1,0 +1,1 @@
+"""The example app hooks.example.toml schedules: small functions that run anywhere."""
