@@ -311,9 +311,10 @@ fn run_at(cfg: &Config, a: &EnqueueArgs) -> Result<Option<chrono::DateTime<Utc>>
     let Some(delay) = &a.r#in else {
         return Ok(None);
     };
-    Ok(Some(
-        Utc::now() + crate::when::parse_delay(delay).map_err(|e| usage!("--in {}", e.0))?,
-    ))
+    let d = crate::when::parse_delay(delay).map_err(|e| usage!("--in {}", e.0))?;
+    crate::when::shift(Utc::now(), d, false)
+        .map(Some)
+        .map_err(|e| usage!("--in {}", e.0))
 }
 
 fn kind(v: &Json) -> &'static str {

@@ -35,16 +35,50 @@ pub fn parse_time(s: &str, tz: Tz) -> Result<DateTime<Utc>, UsageError> {
         })
 }
 
-/// Parses a delay such as `90s`, `10m`, `2h` or `1d`.
+/// The longest delay or age accepted: a century is already beyond any job's life.
+const MAX_DELAY_SECS: u64 = 100 * 366 * 24 * 3600;
+
+/// Parses a delay such as `90s`, `10m`, `2h` or `1d`, up to a hundred years.
 pub fn parse_delay(s: &str) -> Result<chrono::Duration, UsageError> {
     let d = humantime::parse_duration(s)
         .map_err(|e| usage!("`{s}`: {e}; use a delay like 90s, 10m, 2h or 1d"))?;
+    if d.as_secs() > MAX_DELAY_SECS {
+        return Err(usage!(
+            "`{s}` is more than a hundred years; use a delay like 90s, 10m, 2h or 1d"
+        ));
+    }
     chrono::Duration::from_std(d).map_err(|_| usage!("`{s}` is too far away"))
+}
+
+/// `now` moved by `delay` (forward, or back when `back`), or an error when that time
+/// cannot be represented.
+pub fn shift(
+    now: DateTime<Utc>,
+    delay: chrono::Duration,
+    back: bool,
+) -> Result<DateTime<Utc>, UsageError> {
+    let t = if back {
+        now.checked_sub_signed(delay)
+    } else {
+        now.checked_add_signed(delay)
+    };
+    t.ok_or_else(|| usage!("a delay of {delay} from now is not a time bench can represent"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_delays_are_errors_not_panics() {
+        for s in ["300000y", "18446744073709551615s", "9999999999999d"] {
+            let e = parse_delay(s);
+            assert!(e.is_err(), "{s}");
+        }
+        let century = parse_delay("99y").unwrap();
+        assert!(shift(Utc::now(), century, false).is_ok());
+        assert!(shift(DateTime::<Utc>::MAX_UTC, century, false).is_err());
+    }
 
     #[test]
     fn times_with_and_without_offsets() {

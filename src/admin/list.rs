@@ -188,7 +188,10 @@ pub async fn run(cfg: &Config, store: &Store, a: &ListArgs) -> Result<()> {
     }
     let more = total.saturating_sub(shown.len() as u64);
     if more > 0 {
-        eprintln!("... {more} more jobs match; raise --limit to see them");
+        eprintln!(
+            "... {} match; raise --limit to see them",
+            output::count(usize::try_from(more).unwrap_or(usize::MAX), "more job")
+        );
     }
     Ok(())
 }

@@ -73,7 +73,7 @@ impl Selection {
             v.as_ref()
                 .map(|s| {
                     crate::when::parse_delay(s)
-                        .map(|d| Utc::now() - d)
+                        .and_then(|d| crate::when::shift(Utc::now(), d, true))
                         .map_err(|e| usage!("--{flag} {}", e.0).into())
                 })
                 .transpose()

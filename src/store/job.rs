@@ -304,17 +304,26 @@ impl JobHash {
 
 /// What RQ's `Retry` asks for after a failed run, if anything: the run-at time
 /// (`None` to requeue at once), the retries left after this one, and whether the job
-/// goes to the head of its queue.
+/// goes to the head of its queue. Intervals read from Redis are clamped to a year
+/// (negative ones mean now), so no value stored there can overflow a time.
 pub fn retry_plan(h: &JobHash, now: DateTime<Utc>) -> Option<(Option<DateTime<Utc>>, i64, bool)> {
+    const MAX_INTERVAL: i64 = 366 * 24 * 3600;
     let left = h.int("retries_left").ok().flatten().filter(|n| *n > 0)?;
     let intervals = h.retry_intervals().unwrap_or_default();
     // RQ aligns intervals to the end: Retry(max=3, interval=[1, 2]) waits 1, 1, 2.
     let wait = if intervals.is_empty() {
         0
     } else {
-        intervals[(intervals.len() as i64 - left).max(0) as usize]
+        let index = i64::try_from(intervals.len())
+            .unwrap_or(i64::MAX)
+            .saturating_sub(left)
+            .max(0);
+        let index = usize::try_from(index).unwrap_or(0).min(intervals.len() - 1);
+        intervals[index].clamp(0, MAX_INTERVAL)
     };
-    let at = (wait > 0).then(|| now + chrono::Duration::seconds(wait));
+    let at = (wait > 0)
+        .then(|| now.checked_add_signed(chrono::Duration::seconds(wait)))
+        .flatten();
     Some((
         at,
         left - 1,
@@ -533,6 +542,19 @@ mod tests {
             retry_plan(&hash(&[("retries_left", "1")]), now),
             Some((None, 0, false))
         );
+        // Hostile values: no panic, a time that exists.
+        let huge = hash(&[
+            ("retries_left", "9223372036854775807"),
+            ("retry_intervals", "[9223372036854775807, -5]"),
+        ]);
+        let (at, left, _) = retry_plan(&huge, now).unwrap();
+        assert_eq!(left, 9223372036854775806);
+        assert!(at.is_some_and(|t| t > now));
+        let negative = hash(&[
+            ("retries_left", "1"),
+            ("retry_intervals", "[-9223372036854775808]"),
+        ]);
+        assert_eq!(retry_plan(&negative, now).unwrap().0, None);
     }
 
     #[test]

@@ -14,6 +14,8 @@ use super::{Layout, Result, Store, StoreError, payload};
 
 /// RQ's default seconds to keep a finished job when the job does not say.
 pub const DEFAULT_RESULT_TTL: i64 = 500;
+/// The longest TTL bench passes to Redis: ten years.
+pub const MAX_TTL: i64 = 10 * 365 * 24 * 3600;
 /// RQ's default seconds to keep a failed job when the job does not say.
 pub const DEFAULT_FAILURE_TTL: i64 = 31_536_000;
 
@@ -34,8 +36,9 @@ pub struct Claimed {
 pub struct Claim {
     /// `rq suspend` is in effect: nothing was taken from the queues.
     pub suspended: bool,
-    /// Ids found in a queue without a job hash (expired or deleted); dropped.
-    pub skipped: Vec<String>,
+    /// Ids found in a queue without a job hash (expired or deleted), or whose key is
+    /// not a hash, with the key's type; dropped.
+    pub skipped: Vec<(String, String)>,
     pub jobs: Vec<Claimed>,
 }
 
@@ -107,18 +110,21 @@ impl Finish {
         started: DateTime<Utc>,
         ended: DateTime<Utc>,
     ) -> Finish {
-        let failure_ttl = job.hash.int("failure_ttl").ok().flatten();
+        // A TTL Redis cannot take (below -1, or past ten years) reads as unset.
+        let ttl = |f: &str| {
+            job.hash
+                .int(f)
+                .ok()
+                .flatten()
+                .filter(|t| (-1..=MAX_TTL).contains(t))
+        };
+        let failure_ttl = ttl("failure_ttl");
         Finish {
             id: job.id.clone(),
             eid: job.eid.clone(),
             queue: job.queue.clone(),
             outcome,
-            result_ttl: job
-                .hash
-                .int("result_ttl")
-                .ok()
-                .flatten()
-                .unwrap_or(DEFAULT_RESULT_TTL),
+            result_ttl: ttl("result_ttl").unwrap_or(DEFAULT_RESULT_TTL),
             failure_ttl: failure_ttl.unwrap_or(DEFAULT_FAILURE_TTL),
             failure_ttl_set: failure_ttl.is_some(),
             started,
@@ -324,12 +330,12 @@ impl Store {
         for q in queues {
             inv.arg(q);
         }
-        let rows: Vec<(String, String, String)> = inv.invoke_async(&mut self.conn()).await?;
+        let rows: Vec<(Vec<u8>, Vec<u8>, String)> = inv.invoke_async(&mut self.conn()).await?;
         Ok(rows
             .into_iter()
             .map(|(id, queue, what)| Reaped {
-                id,
-                queue,
+                id: String::from_utf8_lossy(&id).into_owned(),
+                queue: String::from_utf8_lossy(&queue).into_owned(),
                 requeued: what == "requeued",
             })
             .collect())
@@ -340,42 +346,34 @@ impl Store {
     /// # Errors
     /// [`StoreError::NameTaken`] when a live worker already has this name.
     pub async fn register_worker(&self, w: &WorkerInfo, ttl: i64) -> Result<()> {
-        let key = keys::worker(&w.name);
-        let mut c = self.conn();
-        let (exists, dead): (bool, bool) = redis::pipe()
-            .exists(&key)
-            .hexists(&key, "death")
-            .query_async(&mut c)
-            .await?;
-        if exists && !dead {
-            return Err(StoreError::NameTaken(w.name.clone()));
-        }
         let now = timestamp::iso(Utc::now());
-        let mut p = redis::pipe();
-        p.atomic().del(&key).hset_multiple(
-            &key,
-            &[
-                ("birth", now.as_str()),
-                ("last_heartbeat", now.as_str()),
-                ("queues", &w.queues.join(",")),
-                ("pid", &w.pid.to_string()),
-                ("hostname", &w.hostname),
-                ("ip_address", ""),
-                ("version", &w.version),
-                ("python_version", &format!("bench {} (Rust)", w.version)),
-                ("state", "started"),
-                ("successful_job_count", "0"),
-                ("failed_job_count", "0"),
-                ("total_working_time", "0"),
-            ],
-        );
-        p.sadd(keys::WORKERS, &key);
-        for q in &w.queues {
-            p.sadd(keys::workers_of(q), &key);
+        let fields = [
+            ("birth", now.as_str()),
+            ("last_heartbeat", now.as_str()),
+            ("queues", &w.queues.join(",")),
+            ("pid", &w.pid.to_string()),
+            ("hostname", &w.hostname),
+            ("ip_address", ""),
+            ("version", &w.version),
+            ("python_version", &format!("bench {} (Rust)", w.version)),
+            ("state", "started"),
+            ("successful_job_count", "0"),
+            ("failed_job_count", "0"),
+            ("total_working_time", "0"),
+        ];
+        let mut inv = self.scripts().register.prepare_invoke();
+        inv.arg(&w.name).arg(ttl).arg(fields.len());
+        for (k, v) in fields {
+            inv.arg(k).arg(v);
         }
-        p.expire(&key, ttl);
-        p.query_async::<()>(&mut c).await?;
-        Ok(())
+        for q in &w.queues {
+            inv.arg(q);
+        }
+        let reply: String = inv.invoke_async(&mut self.conn()).await?;
+        match reply.as_str() {
+            "ok" => Ok(()),
+            _ => Err(StoreError::NameTaken(w.name.clone())),
+        }
     }
 
     /// Marks a worker dead as RQ does (rq-layout §10.12).
@@ -417,7 +415,13 @@ impl Store {
             .expire(&key, ttl)
             .ignore();
         if idle {
-            p.hset(&key, "state", "idle").ignore();
+            // Only when no claim made it busy since this worker looked: the claim sets
+            // the current job and the state together.
+            p.cmd("EVAL")
+                .arg("if redis.call('HEXISTS', KEYS[1], 'current_job') == 0 then redis.call('HSET', KEYS[1], 'state', 'idle') end")
+                .arg(1)
+                .arg(&key)
+                .ignore();
         }
         for (q, id, eid) in running {
             p.cmd("ZADD")
@@ -468,6 +472,9 @@ fn parse<T: redis::FromRedisValue>(v: redis::Value) -> Result<T> {
     redis::from_redis_value(v).map_err(|e| StoreError::Redis(e.into()))
 }
 
+/// A hash's fields as Redis returns them, names and values as bytes.
+type RawFields = Vec<(Vec<u8>, Vec<u8>)>;
+
 fn parse_claim(reply: redis::Value) -> Result<Claim> {
     let bad = |what: &str| StoreError::Protocol(format!("claim script: {what}"));
     let redis::Value::Array(items) = reply else {
@@ -475,11 +482,16 @@ fn parse_claim(reply: redis::Value) -> Result<Claim> {
     };
     let mut items = items.into_iter();
     let suspended: i64 = parse(items.next().ok_or_else(|| bad("empty"))?)?;
-    let skipped: Vec<String> = parse(items.next().ok_or_else(|| bad("no skipped list"))?)?;
+    let skipped: Vec<(String, String)> =
+        parse(items.next().ok_or_else(|| bad("no skipped list"))?)?;
     let mut jobs = Vec::new();
     for item in items {
-        let (id, eid, queue, fields): (String, String, String, Vec<(String, Vec<u8>)>) =
-            parse(item)?;
+        let (id, eid, queue, fields): (String, String, String, RawFields) = parse(item)?;
+        // Field names are whatever was written; a name that is not text is kept, shown
+        // as best it can be, rather than failing every job of the claim.
+        let fields = fields
+            .into_iter()
+            .map(|(k, v)| (String::from_utf8_lossy(&k).into_owned(), v));
         jobs.push(Claimed {
             hash: JobHash::new(id.clone(), fields),
             id,

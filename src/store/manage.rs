@@ -39,6 +39,9 @@ fn parse_changes(replies: Vec<String>, expected: usize, what: &str) -> Result<Ve
                     format!("it is not in the failed registry of queue `{q}`")
                 }
                 Some(("moved", s)) => format!("it is {s} now"),
+                Some(("wrong-type", what)) => {
+                    format!("{what}; set it aside or fix the key with redis-cli, then retry")
+                }
                 Some(("not-waiting", s)) => {
                     format!("it is {s}; only queued, deferred or scheduled jobs can be canceled")
                 }

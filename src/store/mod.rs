@@ -22,6 +22,7 @@ pub mod keys;
 pub mod lifecycle;
 pub mod manage;
 pub mod payload;
+pub mod pickle_depth;
 pub mod query;
 pub mod schedule;
 pub mod scripts;

@@ -24,6 +24,8 @@ pub enum PayloadError {
     Shape(String),
     #[error("cannot encode value: {0}")]
     Encode(String),
+    #[error("it inflates past {0} bytes, more than any job should carry")]
+    TooLarge(usize),
 }
 
 /// A job's call, as stored in `data`.
@@ -73,8 +75,29 @@ pub fn compress(bytes: &[u8]) -> Vec<u8> {
     })
 }
 
-/// Decompresses if the bytes are zlib, else returns them as they are (RQ's rule).
+/// The deepest nesting of a pickled value bench decodes; jobs' arguments are never
+/// near it, and decoding stays far from the end of any thread's stack.
+const MAX_DEPTH: usize = 500;
+
+/// The most a job's `data`, meta or traceback may inflate to: a few bytes of zlib can
+/// expand to gigabytes, and Redis itself keeps no value larger.
+pub const MAX_INFLATE: usize = 256 << 20;
+
+/// Decompresses if the bytes are zlib, else returns them as they are (RQ's rule); for
+/// display, an over-large stream shows as a note instead of its contents.
 pub fn decompress_lenient(bytes: &[u8]) -> Vec<u8> {
+    inflate(bytes).unwrap_or_else(|e| format!("({e})").into_bytes())
+}
+
+/// Decompresses if the bytes are zlib, else returns them as they are (RQ's rule).
+///
+/// # Errors
+/// [`PayloadError::TooLarge`] when the stream would inflate past [`MAX_INFLATE`].
+pub fn inflate(bytes: &[u8]) -> Result<Vec<u8>, PayloadError> {
+    inflate_within(bytes, MAX_INFLATE)
+}
+
+fn inflate_within(bytes: &[u8], cap: usize) -> Result<Vec<u8>, PayloadError> {
     thread_local! {
         // Reused for the same reason as the deflate state in `compress`.
         static INFLATE: RefCell<Decompress> = RefCell::new(Decompress::new(true));
@@ -82,10 +105,13 @@ pub fn decompress_lenient(bytes: &[u8]) -> Vec<u8> {
     INFLATE.with(|d| {
         let mut d = d.borrow_mut();
         d.reset(true);
-        let mut out = Vec::with_capacity(bytes.len() * 4 + 64);
+        let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).saturating_add(64).min(cap));
         loop {
             if out.len() == out.capacity() {
-                out.reserve(out.capacity());
+                if out.len() >= cap {
+                    return Err(PayloadError::TooLarge(cap));
+                }
+                out.reserve(out.capacity().min(cap - out.len()).max(64));
             }
             let (in_before, out_before) = (d.total_in(), d.total_out());
             match d.decompress_vec(
@@ -93,13 +119,13 @@ pub fn decompress_lenient(bytes: &[u8]) -> Vec<u8> {
                 &mut out,
                 FlushDecompress::None,
             ) {
-                Ok(Status::StreamEnd) => return out,
+                Ok(Status::StreamEnd) => return Ok(out),
                 // No progress although there was room: the stream is cut short.
                 Ok(_) if d.total_in() == in_before && d.total_out() == out_before => {
-                    return bytes.to_vec();
+                    return Ok(bytes.to_vec());
                 }
                 Ok(_) => {}
-                Err(_) => return bytes.to_vec(),
+                Err(_) => return Ok(bytes.to_vec()),
             }
         }
     })
@@ -142,7 +168,7 @@ impl Serialize for PyTuple<'_> {
 
 /// Decodes `data` in whichever form it was written.
 pub fn decode_call(data: &[u8], mode: Decode) -> Result<Call, PayloadError> {
-    let raw = decompress_lenient(data);
+    let raw = inflate(data)?;
     let (value, lossy) = decode_any(&raw, mode)?;
     let Json::Array(mut parts) = value else {
         return Err(PayloadError::Shape("not a sequence".into()));
@@ -211,6 +237,10 @@ fn decode_any(bytes: &[u8], mode: Decode) -> Result<(Json, bool), PayloadError> 
     {
         return Ok((v, false));
     }
+    // Decoding recurses once per level: a deep pickle is refused before it can
+    // overflow the stack.
+    super::pickle_depth::check(bytes, MAX_DEPTH)
+        .map_err(|e| PayloadError::Undecodable(e.to_string()))?;
     let opts = match mode {
         Decode::Lenient => DeOptions::new().replace_unresolved_globals(),
         Decode::Strict => DeOptions::new(),
@@ -410,6 +440,20 @@ mod tests {
         );
         // Python's zlib.compress(b"tasks.noop")
         assert_eq!(compress(b"tasks.noop")[..2], [0x78, 0x9c]);
+    }
+
+    #[test]
+    fn a_zlib_bomb_is_an_error_not_gigabytes() {
+        // 16 MiB of zeros compress to a few KiB; against a 1 MiB cap it is a bomb.
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), Compression::fast());
+        std::io::Write::write_all(&mut z, &vec![0u8; 16 << 20]).unwrap();
+        let bomb = z.finish().unwrap();
+        assert!(bomb.len() < 1 << 20);
+        assert!(matches!(
+            inflate_within(&bomb, 1 << 20),
+            Err(PayloadError::TooLarge(_))
+        ));
+        assert_eq!(inflate_within(&bomb, 32 << 20).unwrap().len(), 16 << 20);
     }
 
     #[test]

@@ -195,16 +195,22 @@ impl Store {
     }
 
     /// The job hashes of `ids`, `None` where the hash is gone.
+    /// A key of another type under `rq:job:<id>` reads as no job, rather than failing
+    /// the read of all the others.
     pub async fn fetch(&self, ids: &[String]) -> Result<Vec<Option<JobHash>>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(FETCH_BATCH) {
             let mut pipe = redis::pipe();
+            pipe.ignore_errors();
             for id in chunk {
                 pipe.hgetall(keys::job(id));
             }
-            let maps: Vec<Vec<(String, Vec<u8>)>> = pipe.query_async(&mut self.conn()).await?;
+            let maps: Vec<redis::RedisResult<Fields>> = pipe.query_async(&mut self.conn()).await?;
             out.extend(chunk.iter().zip(maps).map(|(id, fields)| {
-                (!fields.is_empty()).then(|| JobHash::new(id.clone(), fields))
+                fields
+                    .ok()
+                    .filter(|f| !f.is_empty())
+                    .map(|f| JobHash::new(id.clone(), f))
             }));
         }
         Ok(out)
@@ -243,6 +249,9 @@ impl Store {
             .collect())
     }
 }
+
+/// A job hash's fields as read.
+type Fields = Vec<(String, Vec<u8>)>;
 
 impl Store {
     /// Removes finished and failed jobs past their expiry from the registries of

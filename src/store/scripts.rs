@@ -26,6 +26,7 @@ pub struct Scripts {
     pub purge: Script,
     pub cancel: Script,
     pub clean: Script,
+    pub register: Script,
     pub ghosts: Script,
 }
 
@@ -62,6 +63,7 @@ pub fn scripts(layout: Layout) -> &'static Scripts {
             purge: build(include_str!("lua/purge.lua")),
             cancel: build(include_str!("lua/cancel.lua")),
             clean: build(include_str!("lua/clean.lua")),
+            register: build(include_str!("lua/register.lua")),
             ghosts: build(include_str!("lua/ghosts.lua")),
         }
     })

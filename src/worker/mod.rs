@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use chrono::Utc;
+use futures_util::FutureExt as _;
 use rand::seq::SliceRandom;
 use tokio::sync::{Notify, Semaphore, mpsc, watch};
 use tokio_util::sync::CancellationToken;
@@ -175,6 +176,8 @@ struct Shared {
     unrecorded: AtomicUsize,
     /// Signalled after each recorded batch.
     recorded: Notify,
+    /// Set when one of the worker's own tasks failed: the worker stops with it.
+    broken: Mutex<Option<String>>,
 }
 
 impl Shared {
@@ -271,24 +274,28 @@ pub async fn run(
         redis_down: AtomicBool::new(false),
         unrecorded: AtomicUsize::new(0),
         recorded: Notify::new(),
+        broken: Mutex::new(None),
     });
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Finish>();
-    let finisher = tokio::spawn(finisher::run(
-        shared.clone(),
-        done_rx,
-        shutdown.cold.clone(),
-    ));
+    let finisher = guarded(
+        &shared,
+        &shutdown,
+        "finisher",
+        finisher::run(shared.clone(), done_rx, shutdown.cold.clone()),
+    );
     let upkeep_stop = CancellationToken::new();
-    let upkeep = tokio::spawn(upkeep::run(
-        shared.clone(),
-        shutdown.clone(),
-        upkeep_stop.clone(),
-    ));
-    let commands = tokio::spawn(upkeep::listen(
-        shared.clone(),
-        shutdown.clone(),
-        upkeep_stop.clone(),
-    ));
+    let upkeep = guarded(
+        &shared,
+        &shutdown,
+        "heartbeat",
+        upkeep::run(shared.clone(), shutdown.clone(), upkeep_stop.clone()),
+    );
+    let commands = guarded(
+        &shared,
+        &shutdown,
+        "command listener",
+        upkeep::listen(shared.clone(), shutdown.clone(), upkeep_stop.clone()),
+    );
 
     let (idle_tx, idle_rx) = watch::channel(false);
     let (moved_tx, mut moved_rx) = mpsc::unbounded_channel::<(String, String)>();
@@ -365,10 +372,12 @@ pub async fn run(
                 continue;
             }
         };
-        for id in &claim.skipped {
-            shared.log.warn(format!(
-                "skipped job {id}: it is in a queue but its hash is gone (expired or deleted)"
-            ));
+        for (id, kind) in &claim.skipped {
+            shared.log.warn(if kind == "none" {
+                format!("skipped job {id}: it is in a queue but its hash is gone (expired or deleted)")
+            } else {
+                format!("skipped job {id}: its key rq:job:{id} is a {kind}, not a job hash; it was taken off its queue")
+            });
         }
         if claim.jobs.is_empty() {
             drop(permits);
@@ -437,7 +446,17 @@ pub async fn run(
             tracker.spawn(async move {
                 let started = Utc::now();
                 let result = match &spec {
-                    Ok(spec) => runners.run(spec, &stopper).await,
+                    // A panic in bench's own code while running a job ends that job,
+                    // failed with the reason, instead of leaving it started forever.
+                    Ok(spec) => std::panic::AssertUnwindSafe(runners.run(spec, &stopper))
+                        .catch_unwind()
+                        .await
+                        .unwrap_or_else(|p| {
+                            RunResult::Failed(format!(
+                                "bench failed while running the job (please report it): {}",
+                                panic_text(&*p)
+                            ))
+                        }),
                     Err(reason) => RunResult::Failed(reason.clone()),
                 };
                 let ended = Utc::now();
@@ -501,7 +520,42 @@ pub async fn run(
         shared.info.name,
         crate::output::count(summary.jobs as usize, "job")
     ));
+    if let Some(why) = shared.broken.lock().expect("broken lock").take() {
+        anyhow::bail!("{why}; the worker stopped so that its process manager restarts it");
+    }
     Ok(summary)
+}
+
+/// Runs one of the worker's own tasks. Should it panic (a bug), the worker stops: cold,
+/// so running jobs go back to their queues, then with exit code 1 and the reason, for
+/// its process manager to restart it rather than leave it running half-dead.
+fn guarded<F>(
+    shared: &Arc<Shared>,
+    shutdown: &Shutdown,
+    what: &'static str,
+    task: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (shared, shutdown) = (shared.clone(), shutdown.clone());
+    tokio::spawn(async move {
+        if let Err(p) = std::panic::AssertUnwindSafe(task).catch_unwind().await {
+            let why = format!("bench's {what} task failed: {}", panic_text(&*p));
+            shared.log.warn(format!("{why}; stopping the worker"));
+            *shared.broken.lock().expect("broken lock") = Some(why);
+            shutdown.warm.cancel();
+            shutdown.cold.cancel();
+        }
+    })
+}
+
+/// A panic's message, as far as it has one.
+pub(crate) fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
 }
 
 /// The queue as operators name it.

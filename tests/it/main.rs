@@ -18,6 +18,8 @@ mod frappe_lab;
 mod frappe_mode;
 /// Generated completions and man pages are up to date.
 mod generated;
+/// Hostile data in Redis: no panic, no hang, every job accounted for.
+mod hostile;
 /// Interoperability with Python RQ 2.12 in both directions.
 mod interop;
 /// `bench jobs list` and `bench jobs show`.

@@ -8,9 +8,11 @@ local now_s = ARGV[1]
 local out = {}
 for j = 2, #ARGV do
   local id = ARGV[j]
-  local h = redis.call('HMGET', K.job .. id, 'status', 'origin')
-  local status, q = h[1], h[2]
-  if not status then
+  local h, t = job_fields(id, 'status', 'origin')
+  local status, q = h and h[1], h and h[2]
+  if t ~= 'hash' and t ~= 'none' then
+    out[#out + 1] = 'wrong-type:' .. K.job .. id .. ' is a ' .. t .. ', not a hash'
+  elseif not status then
     out[#out + 1] = 'missing'
   elseif (status ~= 'queued' and status ~= 'deferred' and status ~= 'scheduled') or not q or q == '' then
     out[#out + 1] = 'not-waiting:' .. status

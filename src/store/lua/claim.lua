@@ -7,8 +7,9 @@
 --       nq, queue_1..queue_nq (priority order),
 --       nm, (queue, id) x nm   ids already moved into `<queue>:intermediate`,
 --       eid_1..eid_(max_jobs + nm)   execution ids to hand out
--- Returns { suspended (0/1), {skipped ids}, {id, eid, registry_queue, {fields...}} ... }
--- Jobs whose hash is gone are skipped (as Python RQ does) and reported.
+-- Returns { suspended (0/1), {{id, key type}...}, {id, eid, registry_queue, {fields...}} ... }
+-- Ids whose hash is gone (or whose key is not a hash) are skipped, as Python RQ does,
+-- and reported with the key's type.
 
 local worker, now_iso, now_f, now_s, deadline, hb_ttl, max_jobs =
   ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -26,14 +27,20 @@ local started = 0
 local last_id = nil
 
 local function start(id, from_queue)
-  local fields = redis.call('HGETALL', K.job .. id)
-  if #fields == 0 then
-    table.insert(out[2], id)
+  if not is_utf8(id) then
+    table.insert(out[2], { '(an id that is not UTF-8)', 'bad id' })
     return
   end
+  local t = redis.call('TYPE', K.job .. id)['ok']
+  if t ~= 'hash' then
+    -- Gone (expired or deleted), or not a job at all: reported and dropped.
+    table.insert(out[2], { id, t })
+    return
+  end
+  local fields = redis.call('HGETALL', K.job .. id)
   local origin = from_queue
   for f = 1, #fields, 2 do
-    if fields[f] == 'origin' and fields[f + 1] ~= '' then origin = fields[f + 1] end
+    if fields[f] == 'origin' and fields[f + 1] ~= '' and is_utf8(fields[f + 1]) then origin = fields[f + 1] end
   end
   local eid = ARGV[next_eid]
   next_eid = next_eid + 1

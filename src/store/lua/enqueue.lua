@@ -25,7 +25,8 @@ local FIXED = 9
 local SCAN_LIMIT = 10000
 
 local function described(id, name_needle, site_needle)
-  local d = redis.call('HGET', K.job .. id, 'description')
+  local h = job_fields(id, 'description')
+  local d = h and h[1]
   return d and string.find(d, name_needle, 1, true) ~= nil
     and (site_needle == '' or string.find(d, site_needle, 1, true) ~= nil)
 end
@@ -34,7 +35,8 @@ end
 local function named(name_key, name_needle, site_needle)
   local held = redis.call('GET', name_key)
   if held then
-    local st = redis.call('HGET', K.job .. held, 'status')
+    local h = job_fields(held, 'status')
+    local st = h and h[1]
     if st == 'queued' or st == 'started' then return st, held end
   end
   if name_needle == '' then return nil end

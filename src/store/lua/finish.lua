@@ -52,16 +52,19 @@ end
 -- Enqueue the dependents of `id` whose every dependency has now finished. Returns
 -- whether any dependents remain (their set then shares the job's expiry).
 local function release_dependents(id)
+  if redis.call('TYPE', K.job .. id .. ':dependents')['ok'] ~= 'set' then return false end
   local deps = redis.call('SMEMBERS', K.job .. id .. ':dependents')
   local left = #deps
   for _, dep in ipairs(deps) do
-    local d = redis.call('HMGET', K.job .. dep, 'status', 'dependency_ids', 'origin', 'enqueue_at_front')
-    if d[1] == 'deferred' and d[3] then
+    local d = job_fields(dep, 'status', 'dependency_ids', 'origin', 'enqueue_at_front')
+    if d and d[1] == 'deferred' and d[3] and d[3] ~= ''
+      and check_type(K.queue .. d[3], 'list') == nil and check_type(K.deferred .. d[3], 'zset') == nil then
       local ok, ids = pcall(cjson.decode, d[2] or '[]')
       local ready = ok and type(ids) == 'table'
       if ready then
         for _, pid in ipairs(ids) do
-          if redis.call('HGET', K.job .. pid, 'status') ~= 'finished' then ready = false end
+          local p = type(pid) == 'string' and job_fields(pid, 'status')
+          if not p or p[1] ~= 'finished' then ready = false end
         end
       end
       if ready then
@@ -85,6 +88,7 @@ local function expire_job(id, ttl, deps_left, has_deps)
 end
 
 local out = {}
+local ended_ids = {}
 local ok_count, failed_count, worked_total = 0, 0, 0
 for j = 0, n - 1 do
   local b = BASE + j * FIELDS
@@ -93,6 +97,7 @@ for j = 0, n - 1 do
   local ret, exc, started, ended = ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10]
   local retry_at, retries_left, at_front, has_deps = ARGV[b + 11], ARGV[b + 12], ARGV[b + 13], ARGV[b + 14]
   local jkey = K.job .. id
+  ended_ids[id] = true
 
   if redis.call('ZREM', K.started .. q, started_member(id, eid)) == 0 then
     out[#out + 1] = 'lost'
@@ -165,11 +170,17 @@ for j = 0, n - 1 do
 end
 
 -- The worker's counters, once per batch rather than per job.
--- RQ's tools show one current job per worker: one it still runs, if any.
+-- RQ's tools show one current job per worker: one it still runs, if any. A current
+-- job that a claim set after this batch ended is left alone, and the worker is idle
+-- only when its current job was one of these.
 if still_running ~= '' then
   redis.call('HSET', wkey, 'current_job', still_running)
 else
-  redis.call('HDEL', wkey, 'current_job')
+  local cur = redis.call('HGET', wkey, 'current_job')
+  if cur and ended_ids[cur] then
+    redis.call('HDEL', wkey, 'current_job')
+    redis.call('HSET', wkey, 'state', 'idle')
+  end
 end
 if ok_count > 0 then redis.call('HINCRBY', wkey, 'successful_job_count', ok_count) end
 if failed_count > 0 then redis.call('HINCRBY', wkey, 'failed_job_count', failed_count) end

@@ -32,6 +32,37 @@ local function started_member(id, eid)
   return id .. ':' .. eid
 end
 
+-- Whether `s` is valid UTF-8 (Redis' Lua has no utf8 library). Ids and queue names
+-- cross into the worker as text, so anything else is set aside before it can.
+local function is_utf8(s)
+  local i, n = 1, #s
+  while i <= n do
+    local c = string.byte(s, i)
+    local len
+    if c < 0x80 then len = 1
+    elseif c >= 0xC2 and c <= 0xDF then len = 2
+    elseif c >= 0xE0 and c <= 0xEF then len = 3
+    elseif c >= 0xF0 and c <= 0xF4 then len = 4
+    else return false end
+    for k = i + 1, i + len - 1 do
+      local b = string.byte(s, k)
+      if not b or b < 0x80 or b > 0xBF then return false end
+    end
+    i = i + len
+  end
+  return true
+end
+
+-- Fields of the job hash `id` (HMGET), or nil and the key's type when the key is
+-- missing or not a hash: data set in Redis by hand or by a bug must never make a
+-- script fail halfway through a batch.
+local function job_fields(id, ...)
+  local key = K.job .. id
+  local t = redis.call('TYPE', key)['ok']
+  if t ~= 'hash' then return nil, t end
+  return redis.call('HMGET', key, ...), t
+end
+
 -- Removes a job id from wherever its status says it is (queue list or registry).
 -- Started jobs may be filed in either RQ layout, so each member is split first.
 local function unfile(id, status, origin)

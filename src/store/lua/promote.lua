@@ -21,8 +21,8 @@ for j = 6, #ARGV do
     local ids = redis.call('ZRANGEBYSCORE', K.scheduled .. q, '-inf', now_s, 'LIMIT', 0, max)
     for _, id in ipairs(ids) do
       redis.call('ZREM', K.scheduled .. q, id)
-      local h = redis.call('HMGET', K.job .. id, 'status', 'enqueue_at_front', 'enqueue_at_front_on_retry')
-      if h[1] then
+      local h = job_fields(id, 'status', 'enqueue_at_front', 'enqueue_at_front_on_retry')
+      if h and h[1] and check_type(K.queue .. q, 'list') == nil then
         redis.call('HSET', K.job .. id, 'status', 'queued', 'enqueued_at', now_iso)
         redis.call('SADD', K.queues, K.queue .. q)
         local front = h[2] == '1' or h[3] == '1'

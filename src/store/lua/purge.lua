@@ -11,9 +11,12 @@ local out = {}
 for j = 3, #ARGV do
   local id = ARGV[j]
   local jkey = K.job .. id
-  local status = redis.call('HGET', jkey, 'status')
+  local h, t = job_fields(id, 'status')
+  local status = h and h[1]
   local matches = status == state or (state == 'failed' and status == 'stopped')
-  if status and not matches then
+  if t ~= 'hash' and t ~= 'none' then
+    out[#out + 1] = 'wrong-type:' .. jkey .. ' is a ' .. t .. ', not a hash'
+  elseif status and not matches then
     out[#out + 1] = 'moved:' .. status
   else
     if state == 'queued' then

@@ -15,6 +15,9 @@ local out = {}
 
 for j = 1, nq do
   local q = ARGV[7 + j]
+  local bad = check_type(K.started .. q, 'zset') or check_type(K.failed .. q, 'zset')
+    or check_type(K.queue .. q, 'list') or check_type(K.queue .. q .. ':intermediate', 'list')
+  if bad then return bad end
   local expired = redis.call('ZRANGEBYSCORE', K.started .. q, '-inf', now_s, 'LIMIT', 0, 200)
   for _, member in ipairs(expired) do
     redis.call('ZREM', K.started .. q, member)
@@ -29,8 +32,8 @@ for j = 1, nq do
       redis.call('ZREM', K.executions .. id, eid)
     end
     local jkey = K.job .. id
-    local h = redis.call('HMGET', jkey, 'status', 'failure_ttl', 'bench_recoveries')
-    if h[1] == 'started' then
+    local h = job_fields(id, 'status', 'failure_ttl', 'bench_recoveries')
+    if h and h[1] == 'started' then
       local done = tonumber(h[3]) or 0
       if policy == 'requeue' and done < max_rec then
         redis.call('HSET', jkey, 'status', 'queued', 'enqueued_at', now_iso, 'started_at', '',
@@ -39,7 +42,9 @@ for j = 1, nq do
         redis.call('LPUSH', K.queue .. q, id)
         out[#out + 1] = { id, q, 'requeued' }
       else
-        local fttl = tonumber(h[2]) or default_fttl
+        -- A TTL that is not a whole number of seconds in range is read as the default.
+        local fttl = tonumber(h[2])
+        if not fttl or fttl ~= math.floor(fttl) or fttl < -1 or fttl > 315360000 then fttl = default_fttl end
         redis.call('HSET', jkey, 'status', 'failed', 'ended_at', now_iso)
         redis.call('ZADD', K.failed .. q, fttl == -1 and '+inf' or now_s + fttl, id)
         if fttl ~= -1 then redis.call('EXPIRE', jkey, fttl) end
@@ -57,7 +62,7 @@ for j = 1, nq do
       redis.call('SET', seen_key, now_s, 'EX', 86400)
     elseif now_s - seen > 60 then
       redis.call('DEL', seen_key)
-      if redis.call('LREM', inter, 1, id) == 1 and redis.call('EXISTS', K.job .. id) == 1 then
+      if redis.call('LREM', inter, 1, id) == 1 and redis.call('TYPE', K.job .. id)['ok'] == 'hash' then
         redis.call('LPUSH', K.queue .. q, id)
         out[#out + 1] = { id, q, 'requeued' }
       end

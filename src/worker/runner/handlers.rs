@@ -163,17 +163,10 @@ pub(super) async fn run(h: &Handler, job: &JobSpec, ser: Serializer, stop: &Stop
                 // The unwind leaves the poll without clearing the mark.
                 IN_HANDLER.with(|f| f.set(false));
                 let at = PANICKED_AT.with(|p| p.borrow_mut().take()).map(|a| format!(" at {a}")).unwrap_or_default();
-                RunResult::Failed(format!("handler for {} panicked{at}: {}", job.method, panic_text(panic)))
+                RunResult::Failed(format!("handler for {} panicked{at}: {}", job.method, crate::worker::panic_text(&*panic)))
             }
         },
         () = limit => RunResult::Failed(timeout_message(job.timeout.unwrap_or_default())),
         () = stop.stopped() => stop.result(),
     }
-}
-
-fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
-    p.downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".into())
 }
