@@ -191,17 +191,11 @@ async fn latency(n: usize, gap_ms: u64, warmup: usize) -> Vec<f64> {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
-    // Producers run single-threaded, as `bench enqueue` does; the worker as `bench worker`.
-    let rt = match arg(0) {
-        "worker" => tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build(),
-        _ => tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build(),
-    }
-    .unwrap();
+    // Single-threaded, as `bench enqueue` and `bench worker` run.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     match arg(0) {
         "enqueue" => {
             let n: usize = arg(2).parse().expect("N");

@@ -316,10 +316,13 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// `bench worker` (and `worker-pool`): a multi-threaded runtime, signals, the built-ins.
+/// `bench worker` (and `worker-pool`): signals, the built-ins. One thread: a worker
+/// only moves jobs between Redis and the processes that run them, and every hop
+/// between threads (a wakeup, a cache miss) would cost more than the work it moves.
+/// Nothing it does blocks; jobs run in child processes or as async handlers.
 fn run_worker(cfg: &Config, a: &crate::worker::WorkerArgs) -> Result<()> {
     let opts = crate::worker::Options::resolve(cfg, a)?;
-    heavy(async {
+    light(async {
         let store = open(cfg).await?;
         let shutdown = crate::worker::Shutdown::new();
         shutdown.on_signals()?;

@@ -194,26 +194,8 @@ impl Store {
         max: usize,
         moved: &[(String, String)],
     ) -> Result<Claim> {
-        let now = Utc::now();
         let mut inv = self.scripts().claim.prepare_invoke();
-        inv.arg(who.worker)
-            .arg(timestamp::iso(now))
-            .arg(timestamp::unix_float(now))
-            .arg(timestamp::score(now))
-            .arg(timestamp::score(now) + who.heartbeat_ttl)
-            .arg(who.heartbeat_ttl)
-            .arg(max)
-            .arg(queues.len());
-        for q in queues {
-            inv.arg(q);
-        }
-        inv.arg(moved.len());
-        for (q, id) in moved {
-            inv.arg(q).arg(id);
-        }
-        for _ in 0..max + moved.len() {
-            inv.arg(new_eid());
-        }
+        claim_args(&mut inv, who, queues, max, moved);
         let reply: redis::Value = inv.invoke_async(&mut self.conn()).await?;
         parse_claim(reply)
     }
@@ -247,69 +229,33 @@ impl Store {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let now = Utc::now();
         let mut inv = self.scripts().finish.prepare_invoke();
-        inv.arg(worker)
-            .arg(timestamp::iso(now))
-            .arg(timestamp::score(now))
-            .arg(batch.len())
-            .arg(if policy.requeue { "requeue" } else { "fail" })
-            .arg(policy.max_recoveries)
-            .arg(still_running.unwrap_or(""));
-        for f in batch {
-            let (ret, exc) = match &f.outcome {
-                Outcome::Finished(Some(v)) => (B64.encode(v), String::new()),
-                Outcome::Failed(tb) | Outcome::Stopped(tb) | Outcome::Abandoned(tb) => {
-                    (String::new(), encode_exc(tb))
-                }
-                _ => (String::new(), String::new()),
-            };
-            let (retry_at, retries_left, at_front) = match &f.outcome {
-                Outcome::Retry {
-                    at,
-                    retries_left,
-                    at_front,
-                } => (
-                    at.map(|t| timestamp::score(t).to_string())
-                        .unwrap_or_default(),
-                    *retries_left,
-                    *at_front,
-                ),
-                _ => (String::new(), 0, false),
-            };
-            inv.arg(&f.id)
-                .arg(&f.eid)
-                .arg(&f.queue)
-                .arg(f.outcome.name())
-                .arg(f.result_ttl)
-                .arg(f.failure_ttl)
-                .arg(if f.failure_ttl_set { "1" } else { "0" })
-                .arg(ret)
-                .arg(exc)
-                .arg(timestamp::unix_float(f.started))
-                .arg(timestamp::unix_float(f.ended))
-                .arg(retry_at)
-                .arg(retries_left)
-                .arg(if at_front { "1" } else { "0" })
-                .arg(if f.has_dependencies { "1" } else { "0" });
-        }
+        finish_args(&mut inv, worker, policy, still_running, batch);
         let replies: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
-        if replies.len() != batch.len() {
-            return Err(StoreError::Protocol(format!(
-                "finish script answered {} of {} jobs",
-                replies.len(),
-                batch.len()
-            )));
-        }
-        Ok(replies
-            .iter()
-            .map(|r| match r.as_str() {
-                "ok" => Recorded::Ok,
-                "requeued" => Recorded::Abandoned { requeued: true },
-                "failed" => Recorded::Abandoned { requeued: false },
-                _ => Recorded::Lost,
-            })
-            .collect())
+        parse_recorded(&replies, batch.len())
+    }
+
+    /// Records a batch of finished runs and, in the same script call, claims up to
+    /// `max` jobs for the slots they free: a busy worker makes one round trip per job
+    /// (per batch, when several end at once). Both happen or neither does.
+    ///
+    /// # Errors
+    /// Redis failures; then nothing was recorded or claimed.
+    pub async fn finish_and_claim(
+        &self,
+        policy: &ReapPolicy,
+        still_running: Option<&str>,
+        batch: &[Finish],
+        who: &Claimant<'_>,
+        queues: &[String],
+        max: usize,
+    ) -> Result<(Vec<Recorded>, Claim)> {
+        let mut inv = self.scripts().finish_claim.prepare_invoke();
+        finish_args(&mut inv, who.worker, policy, still_running, batch);
+        claim_args(&mut inv, who, queues, max, &[]);
+        let (replies, claim): (Vec<String>, redis::Value) =
+            inv.invoke_async(&mut self.conn()).await?;
+        Ok((parse_recorded(&replies, batch.len())?, parse_claim(claim)?))
     }
 
     /// Recovers jobs of dead workers on `queues` and ids stuck in intermediate lists.
@@ -466,6 +412,106 @@ impl Store {
             .await?;
         Ok(id)
     }
+}
+
+fn claim_args(
+    inv: &mut redis::ScriptInvocation<'_>,
+    who: &Claimant<'_>,
+    queues: &[String],
+    max: usize,
+    moved: &[(String, String)],
+) {
+    let now = Utc::now();
+    inv.arg(who.worker)
+        .arg(timestamp::iso(now))
+        .arg(timestamp::unix_float(now))
+        .arg(timestamp::score(now))
+        .arg(timestamp::score(now) + who.heartbeat_ttl)
+        .arg(who.heartbeat_ttl)
+        .arg(max)
+        .arg(queues.len());
+    for q in queues {
+        inv.arg(q);
+    }
+    inv.arg(moved.len());
+    for (q, id) in moved {
+        inv.arg(q).arg(id);
+    }
+    for _ in 0..max + moved.len() {
+        inv.arg(new_eid());
+    }
+}
+
+fn finish_args(
+    inv: &mut redis::ScriptInvocation<'_>,
+    worker: &str,
+    policy: &ReapPolicy,
+    still_running: Option<&str>,
+    batch: &[Finish],
+) {
+    let now = Utc::now();
+    inv.arg(worker)
+        .arg(timestamp::iso(now))
+        .arg(timestamp::score(now))
+        .arg(batch.len())
+        .arg(if policy.requeue { "requeue" } else { "fail" })
+        .arg(policy.max_recoveries)
+        .arg(still_running.unwrap_or(""));
+    for f in batch {
+        let (ret, exc) = match &f.outcome {
+            Outcome::Finished(Some(v)) => (B64.encode(v), String::new()),
+            Outcome::Failed(tb) | Outcome::Stopped(tb) | Outcome::Abandoned(tb) => {
+                (String::new(), encode_exc(tb))
+            }
+            _ => (String::new(), String::new()),
+        };
+        let (retry_at, retries_left, at_front) = match &f.outcome {
+            Outcome::Retry {
+                at,
+                retries_left,
+                at_front,
+            } => (
+                at.map(|t| timestamp::score(t).to_string())
+                    .unwrap_or_default(),
+                *retries_left,
+                *at_front,
+            ),
+            _ => (String::new(), 0, false),
+        };
+        inv.arg(&f.id)
+            .arg(&f.eid)
+            .arg(&f.queue)
+            .arg(f.outcome.name())
+            .arg(f.result_ttl)
+            .arg(f.failure_ttl)
+            .arg(if f.failure_ttl_set { "1" } else { "0" })
+            .arg(ret)
+            .arg(exc)
+            .arg(timestamp::unix_float(f.started))
+            .arg(timestamp::unix_float(f.ended))
+            .arg(retry_at)
+            .arg(retries_left)
+            .arg(if at_front { "1" } else { "0" })
+            .arg(if f.has_dependencies { "1" } else { "0" });
+    }
+}
+
+fn parse_recorded(replies: &[String], expected: usize) -> Result<Vec<Recorded>> {
+    if replies.len() != expected {
+        return Err(StoreError::Protocol(format!(
+            "finish script answered {} of {expected} jobs",
+            replies.len()
+        )));
+    }
+    Ok(replies
+        .iter()
+        .map(|r| match r.as_str() {
+            "ok" => Recorded::Ok,
+            "requeued" => Recorded::Abandoned { requeued: true },
+            "failed" => Recorded::Abandoned { requeued: false },
+            _ => Recorded::Lost,
+        })
+        .collect())
 }
 
 fn parse<T: redis::FromRedisValue>(v: redis::Value) -> Result<T> {

@@ -51,8 +51,17 @@ pub enum Decode {
     Strict,
 }
 
-/// zlib-compresses like Python's `zlib.compress` (default level).
+/// Payloads up to this size are wrapped in zlib's stored (uncompressed) form.
+const STORED_MAX: usize = 1024;
+
+/// zlib-compresses for Python's `zlib.decompress`: at the default level, except that
+/// a small payload is stored as is. Deflate saves a few bytes on a job's few hundred,
+/// but resetting its state (some hundred KiB of tables) costs more than the rest of an
+/// enqueue, and stored blocks also spare the worker building Huffman tables to read it.
 pub fn compress(bytes: &[u8]) -> Vec<u8> {
+    if bytes.len() <= STORED_MAX {
+        return zlib_stored(bytes);
+    }
     thread_local! {
         // A deflate state is a few hundred KiB of zeroed tables; building one per job
         // cost more than the rest of an enqueue, so each thread keeps one and resets it.
@@ -73,6 +82,23 @@ pub fn compress(bytes: &[u8]) -> Vec<u8> {
             out.reserve(out.capacity().max(64));
         }
     })
+}
+
+/// A zlib stream (RFC 1950) holding `bytes` in one stored deflate block (RFC 1951
+/// §3.2.4); `bytes` is at most [`STORED_MAX`], well under a block's 65,535.
+fn zlib_stored(bytes: &[u8]) -> Vec<u8> {
+    debug_assert!(bytes.len() <= STORED_MAX);
+    let len = bytes.len() as u16;
+    let mut out = Vec::with_capacity(bytes.len() + 11);
+    // CMF: deflate with a 32 KiB window; FLG: no dictionary, check bits for CMF.
+    out.extend_from_slice(&[0x78, 0x01]);
+    // BFINAL = 1, BTYPE = 00 (stored), then LEN and its one's complement.
+    out.push(0x01);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&(!len).to_le_bytes());
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(&adler2::adler32_slice(bytes).to_be_bytes());
+    out
 }
 
 /// The deepest nesting of a pickled value bench decodes; jobs' arguments are never
@@ -438,8 +464,11 @@ mod tests {
             decompress_lenient(&z[..z.len() / 2]) == z[..z.len() / 2],
             "a cut stream comes back raw"
         );
-        // Python's zlib.compress(b"tasks.noop")
-        assert_eq!(compress(b"tasks.noop")[..2], [0x78, 0x9c]);
+        // Small payloads are stored, larger ones deflated as Python's zlib.compress does.
+        assert_eq!(compress(b"tasks.noop")[..3], [0x78, 0x01, 0x01]);
+        assert_eq!(compress(&big)[..2], [0x78, 0x9c]);
+        let edge = vec![7u8; STORED_MAX];
+        assert_eq!(decompress_lenient(&compress(&edge)), edge);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub struct Scripts {
     pub enqueue: Script,
     pub claim: Script,
     pub finish: Script,
+    pub finish_claim: Script,
     pub giveback: Script,
     pub reap: Script,
     pub lease: Script,
@@ -29,6 +30,9 @@ pub struct Scripts {
     pub register: Script,
     pub ghosts: Script,
 }
+
+const FINISH: &str = include_str!("lua/finish.lua");
+const CLAIM: &str = include_str!("lua/claim.lua");
 
 fn build(layout: Layout, body: &str) -> Script {
     Script::new(&format!(
@@ -49,11 +53,18 @@ pub fn scripts(layout: Layout) -> &'static Scripts {
         Layout::Rq2 => &RQ2,
     };
     cell.get_or_init(|| {
-        let build = |body| build(layout, body);
+        let build = |body: &str| build(layout, body);
         Scripts {
             enqueue: build(include_str!("lua/enqueue.lua")),
-            claim: build(include_str!("lua/claim.lua")),
-            finish: build(include_str!("lua/finish.lua")),
+            claim: build(&format!("{CLAIM}return claim_jobs(1)\n")),
+            finish: build(&format!(
+                "{FINISH}local out, err, settle = finish_batch(1)\nif not out then return err end\nsettle()\nreturn out\n"
+            )),
+            // A busy slot's one round trip: its job's end and its next job in one call.
+            finish_claim: build(&format!(
+                "{FINISH}{CLAIM}local out, after, settle = finish_batch(1)\nif not out then return after end\n\
+                 local claim = claim_jobs(after)\nif #claim == 2 then settle() end\nreturn {{ out, claim }}\n"
+            )),
             giveback: build(include_str!("lua/giveback.lua")),
             reap: build(include_str!("lua/reap.lua")),
             lease: build(include_str!("lua/lease.lua")),

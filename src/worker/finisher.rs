@@ -8,13 +8,18 @@ use std::sync::atomic::Ordering;
 use tokio_util::sync::CancellationToken;
 
 use chrono::Utc;
+use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::task::JoinSet;
 
 use super::runner::RunResult;
-use super::{BATCH, Shared, backoff, short_queue};
+use super::{BATCH, Ended, Shared, backoff, short_queue};
 use crate::store::job::retry_plan;
 use crate::store::lifecycle::Claimed;
-use crate::store::lifecycle::{Finish, Outcome, Recorded};
+use crate::store::lifecycle::{Claim, Finish, Outcome, Recorded};
+
+/// Batches written at once, at most.
+const IN_FLIGHT: usize = 2;
 
 /// How long a worker told to stop cold keeps trying to reach Redis with its results.
 const COLD_GIVE_UP: Duration = Duration::from_secs(10);
@@ -41,26 +46,103 @@ pub(super) fn outcome(job: &Claimed, result: RunResult, malformed: bool) -> Outc
     }
 }
 
-/// Consumes ended runs until every sender is gone.
-pub(super) async fn run(
-    shared: Arc<Shared>,
-    mut rx: UnboundedReceiver<Finish>,
-    cold: CancellationToken,
-) {
-    let mut batch: Vec<Finish> = Vec::new();
+/// Consumes ended runs until every sender is gone. Each batch's ends are recorded
+/// and the slots they free refilled in one script call, unless the worker is
+/// stopping; slots the claim could not fill go back to the worker's fetch loop, which
+/// waits for work. Up to [`IN_FLIGHT`] batches are written at once, so the worker
+/// prepares the next batch while Redis runs the last.
+pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>) {
+    let in_flight = Arc::new(Semaphore::new(IN_FLIGHT));
+    let mut writes = JoinSet::new();
     while let Some(first) = rx.recv().await {
-        batch.push(first);
+        let turn = in_flight
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("semaphore is never closed");
+        let mut batch = vec![first];
         while batch.len() < BATCH {
             match rx.try_recv() {
                 Ok(d) => batch.push(d),
                 Err(_) => break,
             }
         }
-        let recorded = record(&shared, &batch, &cold).await;
-        report(&shared, &batch, &recorded);
-        shared.unrecorded.fetch_sub(batch.len(), Ordering::SeqCst);
-        shared.recorded.notify_waiters();
-        batch.clear();
+        let shared = shared.clone();
+        writes.spawn(async move {
+            write(&shared, batch).await;
+            drop(turn);
+        });
+        while let Some(done) = writes.try_join_next() {
+            rethrow(done);
+        }
+    }
+    while let Some(done) = writes.join_next().await {
+        rethrow(done);
+    }
+}
+
+/// A panic in a write is the finisher's own: the worker's guard sees it.
+fn rethrow(done: Result<(), tokio::task::JoinError>) {
+    if let Err(e) = done
+        && e.is_panic()
+    {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+async fn write(shared: &Arc<Shared>, batch: Vec<Ended>) {
+    let n = batch.len();
+    let (finishes, slots): (Vec<Finish>, Vec<_>) = batch
+        .into_iter()
+        .map(|e| (e.finish, (e.slot, e.busy)))
+        .unzip();
+    let (recorded, claim) = if shared.shutdown.warm.is_cancelled() {
+        (record(shared, &finishes, &shared.shutdown.cold).await, None)
+    } else {
+        record_and_claim(shared, &finishes, slots.len()).await
+    };
+    report(shared, &finishes, &recorded);
+    if let Some(claim) = claim {
+        shared.report_skipped(&claim.skipped);
+        let permits = slots.into_iter().map(|(p, _)| p).collect();
+        shared.start_jobs(claim.jobs, permits);
+    } else {
+        drop(slots);
+    }
+    shared.unrecorded.fetch_sub(n, Ordering::SeqCst);
+    shared.recorded.notify_waiters();
+}
+
+/// The one round trip of a busy slot. Should it fail, the ends are recorded on
+/// their own, with retries, and the slots are left for the fetch loop.
+async fn record_and_claim(
+    shared: &Shared,
+    finishes: &[Finish],
+    slots: usize,
+) -> (Vec<Option<Recorded>>, Option<Claim>) {
+    let still_running = shared
+        .running_list()
+        .into_iter()
+        .next()
+        .map(|(_, id, _)| id);
+    let order = shared.next_order();
+    match shared
+        .store
+        .finish_and_claim(
+            &shared.policy,
+            still_running.as_deref(),
+            finishes,
+            &shared.claimant(),
+            &order,
+            slots,
+        )
+        .await
+    {
+        Ok((recorded, claim)) => {
+            shared.redis_ok();
+            (recorded.into_iter().map(Some).collect(), Some(claim))
+        }
+        Err(_) => (record(shared, finishes, &shared.shutdown.cold).await, None),
     }
 }
 

@@ -19,7 +19,7 @@ mod upkeep;
 mod wait;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,9 +27,10 @@ use anyhow::Result;
 use chrono::Utc;
 use futures_util::FutureExt as _;
 use rand::seq::SliceRandom;
-use tokio::sync::{Notify, Semaphore, mpsc, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use tokio_util::task::task_tracker::TaskTrackerToken;
 
 use crate::config::Config;
 use crate::service::Log;
@@ -178,6 +179,28 @@ struct Shared {
     recorded: Notify,
     /// Set when one of the worker's own tasks failed: the worker stops with it.
     broken: Mutex<Option<String>>,
+    runners: Arc<Runners>,
+    /// Every job task, and every slot the finisher is about to refill: a stopping
+    /// worker waits for both.
+    tracker: TaskTracker,
+    /// Where job tasks send their ends. Weak, so that the finisher, which starts job
+    /// tasks too, does not keep its own channel open.
+    done: mpsc::WeakUnboundedSender<Ended>,
+    strategy: Strategy,
+    /// The queue order of the last claim (it rotates or shuffles by strategy).
+    order: Mutex<Vec<String>>,
+    heartbeat_ttl: i64,
+    shutdown: Shutdown,
+    jobs: AtomicU64,
+}
+
+/// A run that ended, with the slot it held: the finisher records the end and refills
+/// the slot in one script call.
+struct Ended {
+    finish: Finish,
+    slot: OwnedSemaphorePermit,
+    /// Keeps the tracker open until the slot is refilled or given up.
+    busy: TaskTrackerToken,
 }
 
 impl Shared {
@@ -206,6 +229,113 @@ impl Shared {
             .iter()
             .map(|(id, r)| (r.queue.clone(), id.clone(), r.eid.clone()))
             .collect()
+    }
+
+    /// The queue order for the next claim.
+    fn next_order(&self) -> Vec<String> {
+        let mut order = self.order.lock().expect("queue order lock");
+        match self.strategy {
+            Strategy::Default => {}
+            Strategy::RoundRobin => order.rotate_left(1),
+            Strategy::Random => order.shuffle(&mut rand::rng()),
+        }
+        order.clone()
+    }
+
+    fn claimant(&self) -> Claimant<'_> {
+        Claimant {
+            worker: &self.info.name,
+            heartbeat_ttl: self.heartbeat_ttl,
+        }
+    }
+
+    /// Reports ids a claim dropped.
+    fn report_skipped(&self, skipped: &[(String, String)]) {
+        for (id, kind) in skipped {
+            self.log.warn(if kind == "none" {
+                format!("skipped job {id}: it is in a queue but its hash is gone (expired or deleted)")
+            } else {
+                format!("skipped job {id}: its key rq:job:{id} is a {kind}, not a job hash; it was taken off its queue")
+            });
+        }
+    }
+
+    /// Runs claimed jobs, one per slot; slots left over are freed.
+    fn start_jobs(self: &Arc<Self>, jobs: Vec<Claimed>, slots: Vec<OwnedSemaphorePermit>) {
+        if jobs.is_empty() {
+            return;
+        }
+        let Some(done) = self.done.upgrade() else {
+            // Only once the worker has stopped; the jobs stay started and a live
+            // worker recovers them.
+            self.log.warn(format!(
+                "{} claimed while stopping; a live worker recovers them",
+                crate::output::count(jobs.len(), "job")
+            ));
+            return;
+        };
+        self.unrecorded.fetch_add(jobs.len(), Ordering::SeqCst);
+        self.jobs.fetch_add(jobs.len() as u64, Ordering::Relaxed);
+        let mut starts = Vec::with_capacity(jobs.len());
+        for (mut job, slot) in jobs.into_iter().zip(slots) {
+            let spec = job_spec(&self.cfg, &mut job);
+            let short = short_queue(&self.cfg, &job.queue);
+            starts.push(format!(
+                "{short}: {} ({})",
+                job.hash
+                    .nonempty("description")
+                    .unwrap_or_else(|| spec.as_ref().map(|s| s.method.clone()).unwrap_or_default()),
+                job.id
+            ));
+            let stopper = Stopper::default();
+            self.running.lock().expect("running map lock").insert(
+                job.id.clone(),
+                Running {
+                    queue: job.queue.clone(),
+                    eid: job.eid.clone(),
+                    stopper: stopper.clone(),
+                },
+            );
+            // A cold stop that came before the job was in the map did not reach it.
+            if self.shutdown.cold.is_cancelled() {
+                stopper.stop(runner::StopReason::Cold);
+            }
+            let (shared, done) = (self.clone(), done.clone());
+            self.tracker.spawn(async move {
+                let started = Utc::now();
+                let malformed = spec.is_err();
+                let result = match &spec {
+                    Ok(_) if stopper.reason().is_some() => stopper.result(),
+                    // A panic in bench's own code while running a job ends that job,
+                    // failed with the reason, instead of leaving it started forever.
+                    Ok(spec) => std::panic::AssertUnwindSafe(shared.runners.run(spec, &stopper))
+                        .catch_unwind()
+                        .await
+                        .unwrap_or_else(|p| {
+                            RunResult::Failed(format!(
+                                "bench failed while running the job (please report it): {}",
+                                panic_text(&*p)
+                            ))
+                        }),
+                    Err(reason) => RunResult::Failed(reason.clone()),
+                };
+                let ended = Utc::now();
+                shared
+                    .running
+                    .lock()
+                    .expect("running map lock")
+                    .remove(&job.id);
+                let outcome = finisher::outcome(&job, result, malformed);
+                let finish = Finish::new(&job, outcome, started, ended);
+                finisher::log_end(&shared, &finish);
+                let _ = done.send(Ended {
+                    finish,
+                    slot,
+                    busy: shared.tracker.token(),
+                });
+            });
+        }
+        self.log.infos(&starts);
     }
 
     fn stop_all(&self, why: runner::StopReason) {
@@ -261,6 +391,8 @@ pub async fn run(
         opts.concurrency
     ));
 
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<Ended>();
+    let tracker = TaskTracker::new();
     let shared = Arc::new(Shared {
         store: store.clone(),
         cfg: cfg.clone(),
@@ -275,13 +407,20 @@ pub async fn run(
         unrecorded: AtomicUsize::new(0),
         recorded: Notify::new(),
         broken: Mutex::new(None),
+        runners: runners.clone(),
+        tracker: tracker.clone(),
+        done: done_tx.downgrade(),
+        strategy: opts.strategy,
+        order: Mutex::new(opts.queues.clone()),
+        heartbeat_ttl: ttl,
+        shutdown: shutdown.clone(),
+        jobs: AtomicU64::new(0),
     });
-    let (done_tx, done_rx) = mpsc::unbounded_channel::<Finish>();
     let finisher = guarded(
         &shared,
         &shutdown,
         "finisher",
-        finisher::run(shared.clone(), done_rx, shutdown.cold.clone()),
+        finisher::run(shared.clone(), done_rx),
     );
     let upkeep_stop = CancellationToken::new();
     let upkeep = guarded(
@@ -312,12 +451,12 @@ pub async fn run(
         )
     };
 
+    // This loop fills free slots: at start, after an idle wait, and whenever the
+    // finisher's claim came back short. A busy slot is refilled by the finisher, in
+    // the same script call that records its job's end.
     let slots = Arc::new(Semaphore::new(opts.concurrency));
-    let tracker = TaskTracker::new();
     let mut pending_moved: Vec<(String, String)> = Vec::new();
-    let mut order = opts.queues.clone();
     let mut attempt = 0u32;
-    let mut summary = Summary::default();
 
     'fetch: loop {
         let first = tokio::select! {
@@ -341,20 +480,15 @@ pub async fn run(
                 pending_moved.extend(extra);
             }
         }
-        match opts.strategy {
-            Strategy::Default => {}
-            Strategy::RoundRobin => order.rotate_left(1),
-            Strategy::Random => order.shuffle(&mut rand::rng()),
-        }
+        let order = shared.next_order();
         let want = permits.len().saturating_sub(pending_moved.len());
         // Read before claiming: if nothing was unrecorded then, this claim saw every
         // dependent or retry those recordings could have queued.
         let unrecorded_before = shared.unrecorded.load(Ordering::SeqCst);
-        let who = Claimant {
-            worker: &shared.info.name,
-            heartbeat_ttl: ttl,
-        };
-        let claim = match store.claim(&who, &order, want, &pending_moved).await {
+        let claim = match store
+            .claim(&shared.claimant(), &order, want, &pending_moved)
+            .await
+        {
             Ok(c) => {
                 shared.redis_ok();
                 attempt = 0;
@@ -372,107 +506,43 @@ pub async fn run(
                 continue;
             }
         };
-        for (id, kind) in &claim.skipped {
-            shared.log.warn(if kind == "none" {
-                format!("skipped job {id}: it is in a queue but its hash is gone (expired or deleted)")
-            } else {
-                format!("skipped job {id}: its key rq:job:{id} is a {kind}, not a job hash; it was taken off its queue")
-            });
-        }
-        if claim.jobs.is_empty() {
-            drop(permits);
-            if claim.suspended {
-                if opts.burst {
-                    shared
-                        .log
-                        .info("Workers are suspended (rq suspend); burst worker exits");
-                    break 'fetch;
-                }
-                tokio::select! {
-                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                    () = shutdown.warm.cancelled() => break 'fetch,
-                }
-                continue;
-            }
-            if opts.burst {
-                if unrecorded_before == 0 {
-                    break 'fetch;
-                }
-                // A recorded end may release dependents or requeue a retry: look again then.
-                tokio::select! {
-                    () = shared.recorded.notified() => {}
-                    () = tokio::time::sleep(Duration::from_millis(50)) => {}
-                }
-                continue;
-            }
-            let _ = idle_tx.send(true);
-            tokio::select! {
-                m = moved_rx.recv() => pending_moved.extend(m),
-                () = tokio::time::sleep(Duration::from_secs(5)) => {}
-                () = shutdown.warm.cancelled() => break 'fetch,
-            }
-            let _ = idle_tx.send(false);
+        shared.report_skipped(&claim.skipped);
+        if !claim.jobs.is_empty() {
+            shared.start_jobs(claim.jobs, permits);
             continue;
         }
-
-        shared
-            .unrecorded
-            .fetch_add(claim.jobs.len(), Ordering::SeqCst);
-        let mut starts = Vec::with_capacity(claim.jobs.len());
-        for (mut job, permit) in claim.jobs.into_iter().zip(permits.drain(..)) {
-            summary.jobs += 1;
-            let (spec, malformed) = match job_spec(&cfg, &mut job) {
-                Ok(spec) => (Ok(spec), false),
-                Err(reason) => (Err(reason), true),
-            };
-            let short = short_queue(&cfg, &job.queue);
-            starts.push(format!(
-                "{short}: {} ({})",
-                job.hash
-                    .nonempty("description")
-                    .unwrap_or_else(|| spec.as_ref().map(|s| s.method.clone()).unwrap_or_default()),
-                job.id
-            ));
-            let stopper = Stopper::default();
-            shared.running.lock().expect("running map lock").insert(
-                job.id.clone(),
-                Running {
-                    queue: job.queue.clone(),
-                    eid: job.eid.clone(),
-                    stopper: stopper.clone(),
-                },
-            );
-            let (shared, runners, done_tx) = (shared.clone(), runners.clone(), done_tx.clone());
-            tracker.spawn(async move {
-                let started = Utc::now();
-                let result = match &spec {
-                    // A panic in bench's own code while running a job ends that job,
-                    // failed with the reason, instead of leaving it started forever.
-                    Ok(spec) => std::panic::AssertUnwindSafe(runners.run(spec, &stopper))
-                        .catch_unwind()
-                        .await
-                        .unwrap_or_else(|p| {
-                            RunResult::Failed(format!(
-                                "bench failed while running the job (please report it): {}",
-                                panic_text(&*p)
-                            ))
-                        }),
-                    Err(reason) => RunResult::Failed(reason.clone()),
-                };
-                let ended = Utc::now();
+        drop(permits);
+        if claim.suspended {
+            if opts.burst {
                 shared
-                    .running
-                    .lock()
-                    .expect("running map lock")
-                    .remove(&job.id);
-                let outcome = finisher::outcome(&job, result, malformed);
-                let finish = Finish::new(&job, outcome, started, ended);
-                finisher::log_end(&shared, &finish);
-                let _ = done_tx.send(finish);
-                drop(permit);
-            });
+                    .log
+                    .info("Workers are suspended (rq suspend); burst worker exits");
+                break 'fetch;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = shutdown.warm.cancelled() => break 'fetch,
+            }
+            continue;
         }
-        shared.log.infos(&starts);
+        if opts.burst {
+            if unrecorded_before == 0 {
+                break 'fetch;
+            }
+            // A recorded end may release dependents or requeue a retry: look again then.
+            tokio::select! {
+                () = shared.recorded.notified() => {}
+                () = tokio::time::sleep(Duration::from_millis(50)) => {}
+            }
+            continue;
+        }
+        let _ = idle_tx.send(true);
+        tokio::select! {
+            m = moved_rx.recv() => pending_moved.extend(m),
+            () = tokio::time::sleep(Duration::from_secs(5)) => {}
+            () = shutdown.warm.cancelled() => break 'fetch,
+        }
+        let _ = idle_tx.send(false);
     }
 
     // Warm stop: no new jobs; running ones finish unless a cold stop interrupts them.
@@ -515,6 +585,9 @@ pub async fn run(
             shared.info.name
         ));
     }
+    let summary = Summary {
+        jobs: shared.jobs.load(Ordering::Relaxed),
+    };
     shared.log.info(format!(
         "Worker {} stopped after {}",
         shared.info.name,

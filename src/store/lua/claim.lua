@@ -3,7 +3,9 @@
 -- (with its execution record under RQ 2.x), so a crash at any point leaves it in
 -- exactly one place.
 --
--- ARGV: worker, now_iso, now_float, now_score, deadline_score, hb_ttl, max_jobs,
+-- claim_jobs(a) reads its arguments from ARGV[a] on.
+--
+-- ARGV from a: worker, now_iso, now_float, now_score, deadline_score, hb_ttl, max_jobs,
 --       nq, queue_1..queue_nq (priority order),
 --       nm, (queue, id) x nm   ids already moved into `<queue>:intermediate`,
 --       eid_1..eid_(max_jobs + nm)   execution ids to hand out
@@ -11,12 +13,13 @@
 -- Ids whose hash is gone (or whose key is not a hash) are skipped, as Python RQ does,
 -- and reported with the key's type.
 
+local function claim_jobs(a)
 local worker, now_iso, now_f, now_s, deadline, hb_ttl, max_jobs =
-  ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
-local nq = tonumber(ARGV[8])
+  ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), ARGV[a + 4], tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6])
+local nq = tonumber(ARGV[a + 7])
 local queues = {}
-for j = 1, nq do queues[j] = ARGV[8 + j] end
-local i = 9 + nq
+for j = 1, nq do queues[j] = ARGV[a + 7 + j] end
+local i = a + 8 + nq
 local nm = tonumber(ARGV[i])
 local moved = {}
 for j = 1, nm do moved[j] = { ARGV[i + 2 * j - 1], ARGV[i + 2 * j] } end
@@ -31,13 +34,13 @@ local function start(id, from_queue)
     table.insert(out[2], { '(an id that is not UTF-8)', 'bad id' })
     return
   end
-  local t = redis.call('TYPE', K.job .. id)['ok']
-  if t ~= 'hash' then
+  -- One read where the hash is sound; the key's type only when it is not.
+  local fields = redis.pcall('HGETALL', K.job .. id)
+  if fields.err or #fields == 0 then
     -- Gone (expired or deleted), or not a job at all: reported and dropped.
-    table.insert(out[2], { id, t })
+    table.insert(out[2], { id, redis.call('TYPE', K.job .. id)['ok'] })
     return
   end
-  local fields = redis.call('HGETALL', K.job .. id)
   local origin = from_queue
   for f = 1, #fields, 2 do
     if fields[f] == 'origin' and fields[f + 1] ~= '' and is_utf8(fields[f + 1]) then origin = fields[f + 1] end
@@ -81,3 +84,4 @@ for _, q in ipairs(queues) do
 end
 if last_id then redis.call('HSET', K.worker .. worker, 'state', 'busy', 'current_job', last_id) end
 return out
+end

@@ -1,8 +1,12 @@
 -- Record the end of a batch of job runs, each as Python RQ 2.x records it (rq-layout
 -- §10.6-10.8): job hash, registry, result stream, worker counters, dependents.
 --
--- ARGV: worker, now_iso, now_score, n, abandoned policy (requeue|fail), max_recoveries,
---       a job the worker still runs ('' when none), then 15 values per job:
+-- finish_batch(a) reads its arguments from ARGV[a] on and returns the per-job replies,
+-- the index after its arguments and a function that settles the worker's current job
+-- and state (or nil and an error reply, before any write).
+--
+-- ARGV from a: worker, now_iso, now_score, n, abandoned policy (requeue|fail),
+--       max_recoveries, a job the worker still runs ('' when none), then 15 values per job:
 --   id, eid, queue, outcome, result_ttl, failure_ttl, failure_ttl_set (0/1),
 --   return_b64 ('' = None), exc_b64, started_float, ended_float,
 --   retry_at ('' = now), retries_left, at_front (0/1), has_dependencies (0/1)
@@ -14,25 +18,54 @@
 -- worker was presumed dead and the job recovered); its result is dropped: 'lost'.
 -- Returns 'ok' or 'lost' per job; 'requeued' or 'failed' for abandoned runs.
 
-local worker, now_iso, now_s, n = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local policy, max_rec, still_running = ARGV[5], tonumber(ARGV[6]), ARGV[7]
+-- RQ's tools show one current job per worker: one it still runs, if any. A current
+-- job that a claim set after this batch ended is left alone, and the worker is idle
+-- only when its current job was one of these. Not needed when the same call claimed
+-- the worker a new job, which sets both.
+local function settle_worker(wkey, still_running, ended_ids)
+  if still_running ~= '' then
+    redis.call('HSET', wkey, 'current_job', still_running)
+  else
+    local cur = redis.call('HGET', wkey, 'current_job')
+    if cur and ended_ids[cur] then
+      redis.call('HDEL', wkey, 'current_job')
+      redis.call('HSET', wkey, 'state', 'idle')
+    end
+  end
+end
+
+local function finish_batch(a)
+local worker, now_iso, now_s, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+local policy, max_rec, still_running = ARGV[a + 4], tonumber(ARGV[a + 5]), ARGV[a + 6]
 local wkey = K.worker .. worker
 local FIELDS = 15
-local BASE = 8
+local BASE = a + 7
 
 -- Check key types first: a failing command midway would leave a half-finished job.
--- Registries are per queue, so each queue's keys are checked once.
+-- Only the keys an outcome writes are checked, each once per batch.
 local checked = {}
+local function check(key, want)
+  if checked[key] then return nil end
+  checked[key] = true
+  return check_type(key, want)
+end
+-- The registry keys each outcome may write (an abandoned run may be requeued or failed).
+local WRITES = {
+  finished = { { K.finished, 'zset' } },
+  failed = { { K.failed, 'zset' } },
+  stopped = { { K.failed, 'zset' } },
+  retry = { { K.scheduled, 'zset' }, { K.queue, 'list' } },
+  requeue = { { K.queue, 'list' } },
+  abandoned = { { K.failed, 'zset' }, { K.queue, 'list' } },
+}
 for j = 0, n - 1 do
   local b = BASE + j * FIELDS
-  local id, q = ARGV[b], ARGV[b + 2]
-  local bad = check_type(K.job .. id, 'hash') or check_type(K.results .. id, 'stream')
-  if bad then return bad end
-  if not checked[q] then
-    bad = check_type(K.finished .. q, 'zset') or check_type(K.failed .. q, 'zset')
-      or check_type(K.scheduled .. q, 'zset') or check_type(K.queue .. q, 'list')
-    if bad then return bad end
-    checked[q] = true
+  local id, q, outcome = ARGV[b], ARGV[b + 2], ARGV[b + 3]
+  local bad = check(K.job .. id, 'hash') or check(K.results .. id, 'stream')
+  if bad then return nil, bad end
+  for _, w in ipairs(WRITES[outcome] or {}) do
+    bad = check(w[1] .. q, w[2])
+    if bad then return nil, bad end
   end
 end
 
@@ -170,19 +203,8 @@ for j = 0, n - 1 do
 end
 
 -- The worker's counters, once per batch rather than per job.
--- RQ's tools show one current job per worker: one it still runs, if any. A current
--- job that a claim set after this batch ended is left alone, and the worker is idle
--- only when its current job was one of these.
-if still_running ~= '' then
-  redis.call('HSET', wkey, 'current_job', still_running)
-else
-  local cur = redis.call('HGET', wkey, 'current_job')
-  if cur and ended_ids[cur] then
-    redis.call('HDEL', wkey, 'current_job')
-    redis.call('HSET', wkey, 'state', 'idle')
-  end
-end
 if ok_count > 0 then redis.call('HINCRBY', wkey, 'successful_job_count', ok_count) end
 if failed_count > 0 then redis.call('HINCRBY', wkey, 'failed_job_count', failed_count) end
 if worked_total > 0 then redis.call('HINCRBYFLOAT', wkey, 'total_working_time', string.format('%.6f', worked_total)) end
-return out
+return out, BASE + n * FIELDS, function() settle_worker(wkey, still_running, ended_ids) end
+end

@@ -152,3 +152,55 @@ impl Drop for RedisServer {
         self.kill();
     }
 }
+
+/// Every command clients send to a Redis, as MONITOR reports them, from `start` until
+/// [`Monitor::stop`].
+pub struct Monitor {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    reader: std::thread::JoinHandle<Vec<String>>,
+}
+
+impl Monitor {
+    pub fn start(url: &str) -> Monitor {
+        let mut con = redis::Client::open(url).unwrap().get_connection().unwrap();
+        con.set_read_timeout(Some(std::time::Duration::from_millis(100)))
+            .unwrap();
+        con.send_packed_command(&redis::cmd("MONITOR").get_packed_command())
+            .unwrap();
+        assert!(matches!(
+            con.recv_response().unwrap(),
+            redis::Value::Okay | redis::Value::SimpleString(_)
+        ));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let reader = std::thread::spawn(move || {
+            let mut lines = Vec::new();
+            loop {
+                match con.recv_response() {
+                    Ok(redis::Value::SimpleString(s)) => lines.push(s),
+                    Ok(_) => {}
+                    Err(e) if e.is_timeout() => {
+                        if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                            return lines;
+                        }
+                    }
+                    Err(e) => panic!("monitor: {e}"),
+                }
+            }
+        });
+        Monitor { stop, reader }
+    }
+
+    /// The lines seen, once every command sent before the call has been reported.
+    pub fn stop(self, url: &str) -> Vec<String> {
+        let mut c = redis::Client::open(url).unwrap().get_connection().unwrap();
+        let _: String = redis::cmd("ECHO").arg("monitor-end").query(&mut c).unwrap();
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let lines = self.reader.join().unwrap();
+        let end = lines
+            .iter()
+            .position(|l| l.contains("\"monitor-end\""))
+            .expect("the end marker was seen");
+        lines[..end].to_vec()
+    }
+}
