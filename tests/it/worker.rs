@@ -344,6 +344,98 @@ fn cold_shutdown_kills_the_job_and_puts_it_back_first() {
 }
 
 #[test]
+fn a_busy_worker_makes_one_round_trip_per_job() {
+    let env = Env::new();
+    let n = 300;
+    let lines: String = (0..n)
+        .map(|i| format!("{{\"method\": \"bench.noop\", \"job_id\": \"rt{i}\"}}\n"))
+        .collect();
+    env.bench()
+        .args(["enqueue", "--from-file", "-"])
+        .stdin(lines)
+        .ok();
+    let url = env.redis.url();
+    let monitor = crate::harness::redis::Monitor::start(&url);
+    env.bench()
+        .args(["worker", "--burst", "-n", "1", "--name", "rt"])
+        .ok();
+    let seen = monitor.stop(&url);
+    // Commands a script issues are reported with "lua" as their client.
+    let sent: Vec<&String> = seen.iter().filter(|l| !l.contains(" lua]")).collect();
+    let scripts = sent.iter().filter(|l| l.contains("\"EVALSHA\"")).count();
+    assert_eq!(
+        env.conn().zcard::<_, usize>("rq:finished:default").unwrap(),
+        n
+    );
+    // Each job's end and the next claim share a call. A few more start and end the
+    // run, and each script's first call is sent twice (NOSCRIPT, then loaded).
+    assert!(
+        (n..n + 12).contains(&scripts),
+        "{scripts} script calls for {n} jobs:\n{}",
+        sent.iter()
+            .filter(|l| l.contains("EVALSHA"))
+            .map(|l| l.chars().take(160).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        sent.len() < n + 40,
+        "{} commands for {n} jobs:\n{}",
+        sent.len(),
+        sent.iter()
+            .filter(|l| !l.contains("EVALSHA"))
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn a_worker_killed_outright_leaves_no_job_process_running() {
+    // By pid, by its process group (supervisord's killasgroup) and by `pkill -f`. The
+    // job's tree: a child in its group, one in a session of its own, one with an
+    // empty environment.
+    let base = 400 + std::process::id() % 500;
+    for (i, how) in ["pid", "group", "pkill"].into_iter().enumerate() {
+        let sleeps: Vec<String> = (1..=4).map(|k| format!("sleep {base}.{i}{k}")).collect();
+        let script = format!(
+            "{} & setsid {} & env -i {} & {}",
+            sleeps[0], sleeps[1], sleeps[2], sleeps[3]
+        );
+        let env = Env::with_hooks(&format!(
+            "[methods.\"app.tree\"]\ncommand = [\"sh\", \"-c\", {script:?}]\n"
+        ));
+        let id = env.enqueue(&["app.tree"]);
+        let name = format!("doomed-{how}-{base}");
+        let mut w = env
+            .bench()
+            .own_group()
+            .args(["worker", "--name", &name])
+            .spawn(env.dir.path(), how);
+        wait_for(10.0, "job start", || env.status(&id) == "started");
+        wait_for(10.0, "the job's processes", || {
+            sleeps.iter().all(|s| process_running(s))
+        });
+        let pid = nix::unistd::Pid::from_raw(w.id() as i32);
+        match how {
+            "pid" => signal(&w, Signal::SIGKILL),
+            "group" => nix::sys::signal::killpg(pid, Signal::SIGKILL).unwrap(),
+            _ => {
+                let killed = std::process::Command::new("pkill")
+                    .args(["-9", "-f", &format!("worker --name {name}")])
+                    .status()
+                    .unwrap();
+                assert!(killed.success());
+            }
+        }
+        let _ = w.wait();
+        wait_for(10.0, &format!("{how}: every job process to die"), || {
+            sleeps.iter().all(|s| !process_running(s))
+        });
+    }
+}
+
+#[test]
 fn jobs_of_a_killed_worker_are_recovered_by_another() {
     let env = Env::with_hooks("[worker]\nheartbeat_ttl = 10\n");
     let id = env.enqueue(&["bench.sleep", "--kwargs", r#"{"seconds": 2}"#]);

@@ -6,6 +6,8 @@ use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
 use nix::sys::signal::{Signal, killpg};
+
+use super::watchdog::Watchdog;
 use nix::unistd::Pid;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
@@ -82,23 +84,31 @@ pub(super) enum EndedBy {
 /// Builds a command whose process (and its children) live in a process group of
 /// their own: a signal to the worker's group (Ctrl-C, supervisord) leaves running
 /// jobs alone, and stopping a job can reach every process it started.
-pub(super) fn command(argv: &[String]) -> Command {
+///
+/// If the worker itself is killed (-9), the job must not run on unseen while its id is
+/// recovered and run again elsewhere. With a [`Watchdog`] the job carries its token and
+/// starts by `posix_spawn`; without one (it could not start), the kernel is asked to kill
+/// the job with its parent, which costs a fork of the worker per job.
+pub(super) fn command(argv: &[String], watch: Option<&Watchdog>) -> Command {
     let mut cmd = Command::new(&argv[0]);
     cmd.args(&argv[1..])
         .process_group(0)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // If the worker itself is killed (-9), the job must not run on unseen while its
-    // id is recovered and run again elsewhere: the kernel kills it with its parent.
-    // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
+    match watch {
+        Some(w) => {
+            cmd.env(super::watchdog::ENV, w.token());
+        }
+        // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+        None => unsafe {
+            cmd.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        },
     }
     cmd
 }
@@ -241,8 +251,9 @@ pub(super) async fn run(
     stop: &Stopper,
     ser: Serializer,
     log: &Log,
+    watch: Option<&Watchdog>,
 ) -> RunResult {
-    let mut cmd = command(&m.command);
+    let mut cmd = command(&m.command, watch);
     cmd.current_dir(m.cwd.as_deref().unwrap_or(&cfg.dir))
         .env("BENCH_JOB_ID", &job.id)
         .env("BENCH_JOB_METHOD", &job.method)

@@ -8,6 +8,7 @@ mod command;
 mod handlers;
 pub mod host;
 mod python;
+pub mod watchdog;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -121,6 +122,8 @@ pub struct Runners {
     serializer: Serializer,
     log: Log,
     host: Option<Arc<PyHost>>,
+    /// Started with the first process a job needs; `None` inside when it could not be.
+    watchdog: std::sync::OnceLock<Option<watchdog::Watchdog>>,
 }
 
 impl Runners {
@@ -134,7 +137,22 @@ impl Runners {
             serializer,
             log,
             host: None,
+            watchdog: std::sync::OnceLock::new(),
         }
+    }
+
+    fn watchdog(&self) -> Option<&watchdog::Watchdog> {
+        self.watchdog
+            .get_or_init(|| match watchdog::Watchdog::start() {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    self.log.warn(format!(
+                        "cannot start the watchdog that stops jobs when the worker dies ({e}); jobs start with a fork of the worker instead"
+                    ));
+                    None
+                }
+            })
+            .as_ref()
     }
 
     /// The worker's runners: with `[python]` in a warm isolation mode, the Python host
@@ -163,13 +181,15 @@ impl Runners {
             return handlers::run(h, job, self.serializer, stop).await;
         }
         if let Some(m) = self.cfg.methods.get(&job.method) {
-            return command::run(m, &self.cfg, job, stop, self.serializer, &self.log).await;
+            let watch = self.watchdog();
+            return command::run(m, &self.cfg, job, stop, self.serializer, &self.log, watch).await;
         }
         if let Some(host) = &self.host {
             return host.run(job, stop).await;
         }
         if let Some(py) = &self.cfg.python {
-            return python::run(py, &self.cfg, job, stop, self.serializer, &self.log).await;
+            let watch = self.watchdog();
+            return python::run(py, &self.cfg, job, stop, self.serializer, &self.log, watch).await;
         }
         RunResult::Failed(format!(
             "no runner for method {}: add [methods.\"{}\"] or a [python] section to {}",

@@ -32,8 +32,10 @@ pub(super) async fn run(
     stop: &Stopper,
     ser: Serializer,
     log: &Log,
+    watch: Option<&super::watchdog::Watchdog>,
 ) -> RunResult {
-    let mut cmd = super::command::command(&[py.executable.clone(), "-c".into(), SOURCE.into()]);
+    let mut cmd =
+        super::command::command(&[py.executable.clone(), "-c".into(), SOURCE.into()], watch);
     cmd.current_dir(&py.cwd)
         .env("PYTHONPATH", pythonpath(py))
         .env("BENCH_PY_ROLE", "once")

@@ -121,6 +121,13 @@ impl Cmd {
         self
     }
 
+    /// Runs the process as the leader of a process group of its own, as process
+    /// managers start workers.
+    pub fn own_group(mut self) -> Cmd {
+        std::os::unix::process::CommandExt::process_group(&mut self.cmd, 0);
+        self
+    }
+
     pub fn env_remove(mut self, k: &str) -> Cmd {
         self.cmd.env_remove(k);
         self
