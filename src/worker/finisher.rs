@@ -19,7 +19,7 @@ use crate::store::lifecycle::Claimed;
 use crate::store::lifecycle::{Claim, Finish, Outcome, Recorded};
 
 /// Batches written at once, at most.
-const IN_FLIGHT: usize = 2;
+const IN_FLIGHT: usize = 3;
 
 /// How long a worker told to stop cold keeps trying to reach Redis with its results.
 const COLD_GIVE_UP: Duration = Duration::from_secs(10);
@@ -51,8 +51,11 @@ pub(super) fn outcome(job: &Claimed, result: RunResult, malformed: bool) -> Outc
 /// stopping; slots the claim could not fill go back to the worker's fetch loop, which
 /// waits for work. Up to [`IN_FLIGHT`] batches are written at once, so the worker
 /// prepares the next batch while Redis runs the last.
-pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>) {
+pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>, slots: usize) {
     let in_flight = Arc::new(Semaphore::new(IN_FLIGHT));
+    // Each batch takes at most its share of the slots: with every slot in one batch,
+    // the worker would wait for Redis and Redis for the worker in turn.
+    let most = slots.div_ceil(IN_FLIGHT).clamp(1, BATCH);
     let mut writes = JoinSet::new();
     while let Some(first) = rx.recv().await {
         let turn = in_flight
@@ -61,7 +64,7 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>) {
             .await
             .expect("semaphore is never closed");
         let mut batch = vec![first];
-        while batch.len() < BATCH {
+        while batch.len() < most {
             match rx.try_recv() {
                 Ok(d) => batch.push(d),
                 Err(_) => break,

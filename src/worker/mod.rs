@@ -420,7 +420,7 @@ pub async fn run(
         &shared,
         &shutdown,
         "finisher",
-        finisher::run(shared.clone(), done_rx),
+        finisher::run(shared.clone(), done_rx, opts.concurrency),
     );
     let upkeep_stop = CancellationToken::new();
     let upkeep = guarded(
