@@ -112,20 +112,8 @@ pub async fn retry(cfg: &Config, store: &Store, a: &RetryArgs) -> Result<()> {
             }
             return Ok(());
         }
-        let changes = store.requeue(&ids, a.at_front).await?;
-        let mut refused = Vec::new();
-        for (id, c) in ids.iter().zip(changes) {
-            match c {
-                Change::Done => output::line(format!("Requeued {id}"))?,
-                Change::Missing => refused.push((id.clone(), "no such job".into())),
-                Change::Refused(why) => refused.push((id.clone(), why)),
-            }
-        }
-        return if report_refusals(&refused) > 0 {
-            Err(Reported.into())
-        } else {
-            Ok(())
-        };
+        let changed = retry_ids(store, &ids, a.at_front).await?;
+        return changed.print();
     }
     if a.filters
         .status
@@ -152,8 +140,74 @@ pub async fn retry(cfg: &Config, store: &Store, a: &RetryArgs) -> Result<()> {
         return Err(Reported.into());
     }
     let progress = bar(total, "jobs");
-    let (mut done, mut seen, mut refused) = (0u64, HashSet::new(), Vec::new());
-    let mut pager = Pager::new(store, &sel, Walk::Change, false);
+    let changed = retry_selection(store, &sel, a.at_front, |n| progress.inc(n)).await?;
+    progress.finish_and_clear();
+    output::line(format!("Requeued {}", jobs(changed.done, "job")))?;
+    report_refusals(&changed.refused);
+    Ok(())
+}
+
+/// What a change did, job by job.
+#[derive(Debug, Default)]
+pub struct Changed {
+    /// Jobs changed.
+    pub done: u64,
+    /// What was done to each job named by id (`Requeued <id>`), in order.
+    pub said: Vec<String>,
+    /// Jobs left alone, with why.
+    pub refused: Vec<(String, String)>,
+}
+
+impl Changed {
+    fn note(&mut self, id: &str, c: Change, done: impl FnOnce() -> String, missing: &str) {
+        match c {
+            Change::Done => {
+                self.done += 1;
+                self.said.push(done());
+            }
+            Change::Missing => self.refused.push((id.to_owned(), missing.to_owned())),
+            Change::Refused(why) => self.refused.push((id.to_owned(), why)),
+        }
+    }
+
+    /// Prints what was done, and the refusals; an error when any job was refused.
+    fn print(&self) -> Result<()> {
+        for line in &self.said {
+            output::line(line)?;
+        }
+        if report_refusals(&self.refused) > 0 {
+            Err(Reported.into())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Requeues failed (or stopped) jobs by id.
+///
+/// # Errors
+/// Redis failures.
+pub async fn retry_ids(store: &Store, ids: &[String], at_front: bool) -> Result<Changed> {
+    let mut changed = Changed::default();
+    for (id, c) in ids.iter().zip(store.requeue(ids, at_front).await?) {
+        changed.note(id, c, || format!("Requeued {id}"), "no such job");
+    }
+    Ok(changed)
+}
+
+/// Requeues every failed job of a selection, page by page; `progress` hears how many
+/// were looked at.
+///
+/// # Errors
+/// Redis failures; jobs requeued before one stay requeued.
+pub async fn retry_selection(
+    store: &Store,
+    sel: &Selection,
+    at_front: bool,
+    mut progress: impl FnMut(u64),
+) -> Result<Changed> {
+    let (mut changed, mut seen) = (Changed::default(), HashSet::new());
+    let mut pager = Pager::new(store, sel, Walk::Change, false);
     while let Some(page) = pager.next().await? {
         // A registry scan may repeat an id; each job is requeued once.
         let ids: Vec<String> = page
@@ -162,19 +216,13 @@ pub async fn retry(cfg: &Config, store: &Store, a: &RetryArgs) -> Result<()> {
             .map(|(id, _)| id)
             .filter(|id| seen.insert(id.clone()))
             .collect();
-        for (id, c) in ids.iter().zip(store.requeue(&ids, a.at_front).await?) {
-            match c {
-                Change::Done => done += 1,
-                Change::Missing => refused.push((id.clone(), "its hash is gone".into())),
-                Change::Refused(why) => refused.push((id.clone(), why)),
-            }
+        for (id, c) in ids.iter().zip(store.requeue(&ids, at_front).await?) {
+            changed.note(id, c, String::new, "its hash is gone");
         }
-        progress.inc(ids.len() as u64);
+        progress(ids.len() as u64);
     }
-    progress.finish_and_clear();
-    output::line(format!("Requeued {}", jobs(done, "job")))?;
-    report_refusals(&refused);
-    Ok(())
+    changed.said.clear();
+    Ok(changed)
 }
 
 /// `1 job`, `2 failed jobs`.
@@ -224,8 +272,23 @@ pub async fn purge_selected(cfg: &Config, store: &Store, a: &PurgeArgs) -> Resul
         return Err(Reported.into());
     }
     let progress = bar(total, "jobs");
+    let purged = purge_selection(store, &sel, |n| progress.inc(n)).await?;
+    progress.finish_and_clear();
+    Ok(purged)
+}
+
+/// Deletes every job of a selection (never started ones: the caller refuses those),
+/// page by page; how many were deleted. `progress` hears how many were looked at.
+///
+/// # Errors
+/// Redis failures; jobs deleted before one stay deleted.
+pub async fn purge_selection(
+    store: &Store,
+    sel: &Selection,
+    mut progress: impl FnMut(u64),
+) -> Result<u64> {
     let mut purged = 0u64;
-    let mut pager = Pager::new(store, &sel, Walk::Change, false);
+    let mut pager = Pager::new(store, sel, Walk::Change, false);
     while let Some(page) = pager.next().await? {
         let ids: Vec<String> = page.jobs.into_iter().map(|(id, _)| id).collect();
         for c in store.purge(&page.queue, page.status, &ids).await? {
@@ -233,49 +296,59 @@ pub async fn purge_selected(cfg: &Config, store: &Store, a: &PurgeArgs) -> Resul
                 purged += 1;
             }
         }
-        progress.inc(ids.len() as u64);
+        progress(ids.len() as u64);
     }
-    progress.finish_and_clear();
     Ok(purged)
 }
 
 /// Runs `bench jobs cancel`.
 pub async fn cancel(store: &Store, a: &IdsArgs) -> Result<()> {
     let ids = super::resolve_ids(store, &a.ids).await?;
-    let mut refused = Vec::new();
-    for (id, c) in ids.iter().zip(store.cancel(&ids).await?) {
-        match c {
-            Change::Done => output::line(format!("Canceled {id}"))?,
-            Change::Missing => refused.push((id.clone(), "no such job".into())),
-            Change::Refused(why) => refused.push((id.clone(), why)),
-        }
+    cancel_ids(store, &ids).await?.print()
+}
+
+/// Cancels jobs that have not started, by id.
+///
+/// # Errors
+/// Redis failures.
+pub async fn cancel_ids(store: &Store, ids: &[String]) -> Result<Changed> {
+    let mut changed = Changed::default();
+    for (id, c) in ids.iter().zip(store.cancel(ids).await?) {
+        changed.note(id, c, || format!("Canceled {id}"), "no such job");
     }
-    if report_refusals(&refused) > 0 {
-        Err(Reported.into())
-    } else {
-        Ok(())
-    }
+    Ok(changed)
 }
 
 /// Runs `bench jobs stop`: RQ's stop-job command to the job's worker, which then
 /// records the job as stopped.
 pub async fn stop(store: &Store, a: &IdsArgs) -> Result<()> {
     let ids = super::resolve_ids(store, &a.ids).await?;
-    let mut refused = Vec::new();
-    for (id, h) in ids.iter().zip(store.fetch(&ids).await?) {
+    stop_ids(store, &ids).await?.print()
+}
+
+/// Asks the workers running these jobs to stop them.
+///
+/// # Errors
+/// Redis failures.
+pub async fn stop_ids(store: &Store, ids: &[String]) -> Result<Changed> {
+    let mut changed = Changed::default();
+    for (id, h) in ids.iter().zip(store.fetch(ids).await?) {
         let Some(h) = h else {
-            refused.push((id.clone(), "no such job".into()));
+            changed.refused.push((id.clone(), "no such job".into()));
             continue;
         };
         match (h.status(), h.nonempty("worker_name")) {
             (Ok(JobStatus::Started), Some(worker)) => {
                 if store.send_stop_job(&worker, id).await? == 0 {
-                    refused.push((id.clone(), format!("its worker `{worker}` is not listening (dead?); it will be recovered when its heartbeat lapses")));
+                    changed.refused.push((id.clone(), format!("its worker `{worker}` is not listening (dead?); it will be recovered when its heartbeat lapses")));
                 } else {
-                    output::line(format!("Asked worker {worker} to stop {id}"))?;
+                    changed.done += 1;
+                    changed
+                        .said
+                        .push(format!("Asked worker {worker} to stop {id}"));
                 }
             }
-            (Ok(s), _) => refused.push((
+            (Ok(s), _) => changed.refused.push((
                 id.clone(),
                 format!(
                     "it is {s}, not running{}",
@@ -286,12 +359,56 @@ pub async fn stop(store: &Store, a: &IdsArgs) -> Result<()> {
                     }
                 ),
             )),
-            (Err(e), _) => refused.push((id.clone(), e.to_string())),
+            (Err(e), _) => changed.refused.push((id.clone(), e.to_string())),
         }
     }
-    if report_refusals(&refused) > 0 {
-        Err(Reported.into())
-    } else {
-        Ok(())
+    Ok(changed)
+}
+
+/// Runs `bench jobs delete`.
+pub async fn delete(store: &Store, a: &IdsArgs) -> Result<()> {
+    let ids = super::resolve_ids(store, &a.ids).await?;
+    delete_ids(store, &ids).await?.print()
+}
+
+/// Deletes jobs by id, wherever they are, except running ones (stop those first):
+/// the job, its results and its place in its queue or registry, atomically each.
+///
+/// # Errors
+/// Redis failures.
+pub async fn delete_ids(store: &Store, ids: &[String]) -> Result<Changed> {
+    let mut changed = Changed::default();
+    for (id, h) in ids.iter().zip(store.fetch(ids).await?) {
+        let Some(h) = h else {
+            changed.refused.push((id.clone(), "no such job".into()));
+            continue;
+        };
+        let (status, queue) = match (h.status(), h.nonempty("origin")) {
+            (Ok(JobStatus::Started), _) => {
+                changed.refused.push((
+                    id.clone(),
+                    "it is running; stop it first with `bench jobs stop`".into(),
+                ));
+                continue;
+            }
+            (Ok(s), Some(q)) => (s, q),
+            (Ok(_), None) => {
+                changed
+                    .refused
+                    .push((id.clone(), "it names no queue (origin)".into()));
+                continue;
+            }
+            (Err(e), _) => {
+                changed.refused.push((id.clone(), e.to_string()));
+                continue;
+            }
+        };
+        let c = store
+            .purge(&queue, status, std::slice::from_ref(id))
+            .await?
+            .pop()
+            .unwrap_or(Change::Missing);
+        changed.note(id, c, || format!("Deleted {id}"), "no such job");
     }
+    Ok(changed)
 }

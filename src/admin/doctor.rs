@@ -33,41 +33,82 @@ pub struct DoctorArgs {
     pub json: bool,
 }
 
-#[derive(Serialize)]
-struct Worker {
-    name: String,
-    queues: String,
-    state: String,
-    current_job: Option<String>,
-    heartbeat_age_s: Option<i64>,
+/// A registered worker, as its hash says.
+#[derive(Debug, Clone, Serialize)]
+pub struct Worker {
+    pub name: String,
+    pub queues: String,
+    pub state: String,
+    pub current_job: Option<String>,
+    pub heartbeat_age_s: Option<i64>,
+    #[serde(skip)]
+    pub hostname: Option<String>,
+    #[serde(skip)]
+    pub pid: Option<String>,
+    #[serde(skip)]
+    pub version: Option<String>,
+    #[serde(skip)]
+    pub birth: Option<String>,
+    #[serde(skip)]
+    pub last_heartbeat: Option<String>,
+    #[serde(skip)]
+    pub successful: Option<u64>,
+    #[serde(skip)]
+    pub failed: Option<u64>,
+    #[serde(skip)]
+    pub working_seconds: Option<f64>,
 }
 
-#[derive(Serialize)]
-struct Queue {
-    queue: String,
-    counts: BTreeMap<String, u64>,
-    workers: u64,
-    oldest_queued_age_s: Option<i64>,
+/// One queue's counts per state, listeners and oldest waiting job.
+#[derive(Debug, Clone, Serialize)]
+pub struct Queue {
+    pub queue: String,
+    /// The queue's name in Redis (with the bench's prefix, if any).
+    #[serde(skip)]
+    pub qname: String,
+    pub counts: BTreeMap<String, u64>,
+    pub workers: u64,
+    pub oldest_queued_age_s: Option<i64>,
 }
 
-#[derive(Serialize)]
-struct Layout {
-    rq: u8,
-    why: String,
+#[derive(Debug, Clone, Serialize)]
+pub struct Layout {
+    pub rq: u8,
+    pub why: String,
 }
 
-#[derive(Serialize)]
-struct Report {
-    rq_layout: Layout,
-    workers: Vec<Worker>,
-    scheduler: serde_json::Value,
-    queues: Vec<Queue>,
-    failed_by_method: BTreeMap<String, u64>,
-    warnings: Vec<String>,
+/// Everything `bench doctor` looks at.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub rq_layout: Layout,
+    pub workers: Vec<Worker>,
+    pub scheduler: serde_json::Value,
+    pub queues: Vec<Queue>,
+    pub failed_by_method: BTreeMap<String, u64>,
+    pub warnings: Vec<String>,
 }
 
 /// Runs `bench doctor`.
 pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
+    let report = report(cfg, store, true).await?;
+    if a.json {
+        output::json_pretty(&report)?;
+    } else {
+        print(&report)?;
+    }
+    if report.warnings.is_empty() {
+        Ok(())
+    } else {
+        Err(Reported.into())
+    }
+}
+
+/// Gathers the report. `failed_methods` also reads up to [`FAILED_SAMPLE`] failed jobs
+/// to count failures per method; without it the work is O(queues + workers).
+///
+/// # Errors
+/// Redis failures.
+pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result<Report> {
     let now = Utc::now();
     let mut warnings = Vec::new();
     let age = |t: Option<&String>| {
@@ -83,11 +124,22 @@ pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
             ));
             continue;
         };
+        let text = |f: &str| h.get(f).filter(|v| !v.is_empty()).cloned();
         let w = Worker {
             heartbeat_age_s: age(h.get("last_heartbeat")),
             queues: h.get("queues").cloned().unwrap_or_default(),
             state: h.get("state").cloned().unwrap_or_default(),
-            current_job: h.get("current_job").cloned(),
+            current_job: text("current_job"),
+            hostname: text("hostname"),
+            pid: text("pid"),
+            version: text("version"),
+            birth: text("birth"),
+            last_heartbeat: text("last_heartbeat"),
+            successful: text("successful_job_count").and_then(|v| v.parse().ok()),
+            failed: text("failed_job_count").and_then(|v| v.parse().ok()),
+            working_seconds: text("total_working_time")
+                .and_then(|v| v.parse().ok())
+                .filter(|v: &f64| v.is_finite()),
             name,
         };
         if w.heartbeat_age_s.is_none_or(|a| a > STALE_SECONDS) {
@@ -144,6 +196,7 @@ pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
                 q.clone(),
                 Queue {
                     queue: short_queue(cfg, q).to_owned(),
+                    qname: q.clone(),
                     counts: BTreeMap::new(),
                     workers: 0,
                     oldest_queued_age_s: None,
@@ -197,7 +250,7 @@ pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
     let mut failed_by_method: BTreeMap<String, u64> = BTreeMap::new();
     let mut looked = 0;
     let mut pager = Pager::new(store, &sel, Walk::Read, true);
-    while let Some(page) = pager.next().await? {
+    while failed_methods && let Some(page) = pager.next().await? {
         for (_, h) in &page.jobs {
             let method = h
                 .as_ref()
@@ -211,7 +264,7 @@ pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
         }
     }
 
-    let report = Report {
+    Ok(Report {
         rq_layout: Layout {
             rq: store.layout().number(),
             why: store.layout_reason().to_owned(),
@@ -221,17 +274,7 @@ pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
         queues: queues.into_values().collect(),
         failed_by_method,
         warnings,
-    };
-    if a.json {
-        output::json_pretty(&report)?;
-    } else {
-        print(&report)?;
-    }
-    if report.warnings.is_empty() {
-        Ok(())
-    } else {
-        Err(Reported.into())
-    }
+    })
 }
 
 fn print(r: &Report) -> std::io::Result<()> {

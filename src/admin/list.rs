@@ -95,62 +95,104 @@ fn view(id: &str, queue: &str, status: JobStatus, h: Option<JobHash>) -> JobView
     }
 }
 
-/// Runs `bench jobs list`.
-pub async fn run(cfg: &Config, store: &Store, a: &ListArgs) -> Result<()> {
-    let sel = Selection::new(cfg, store, &a.filters, &JobStatus::LISTED).await?;
-    if a.summary {
-        return summary(cfg, store, &sel, false).await;
-    }
+/// One page of a listing, and how many jobs the selection holds in all.
+pub struct Listing {
+    pub jobs: Vec<JobView>,
+    pub total: u64,
+}
+
+/// Jobs `offset..offset + limit` of a selection in `sort` order. In queue order
+/// without filters that look inside jobs, the lists' lengths give the total and the
+/// offset, so a deep page costs what the first does; otherwise every job of the
+/// selection is read once, keeping at most `offset + limit` of them.
+///
+/// # Errors
+/// Redis failures.
+pub async fn collect(
+    store: &Store,
+    sel: &Selection,
+    sort: Sort,
+    offset: usize,
+    limit: usize,
+) -> Result<Listing> {
+    let keep = offset.saturating_add(limit);
     let mut shown: Vec<JobView> = Vec::new();
     let mut heap: BinaryHeap<Ranked> = BinaryHeap::new();
     let mut heap_rev: BinaryHeap<Reverse<Ranked>> = BinaryHeap::new();
     let mut total: u64 = 0;
-    // Without filters or sorting, counts come from LLEN/ZCARD and reading stops at the limit.
-    let quick = !sel.narrows() && a.sort == Sort::Queue;
+    let quick = !sel.narrows() && sort == Sort::Queue;
+    let mut pager = Pager::new(store, sel, Walk::Read, true);
     if quick {
-        total = count(store, &sel).await?;
+        pager = pager.page_size(limit);
     }
-    let mut pager = Pager::new(store, &sel, Walk::Read, true);
+    // Jobs passed over on the way to `offset` (queue order only).
+    let mut passed = 0usize;
+    if quick {
+        total = count(store, sel).await?;
+        passed = usize::try_from(pager.skip(offset as u64).await?).unwrap_or(usize::MAX);
+    }
     while let Some(page) = pager.next().await? {
         for (id, h) in page.jobs {
             if !quick {
                 total += 1;
             }
-            let v = view(&id, &page.queue, page.status, h);
-            let key = || v.reference_time().map_or(0, |t| t.timestamp_micros());
-            match a.sort {
-                Sort::Queue if shown.len() < a.limit => shown.push(v),
+            let key = |v: &JobView| v.reference_time().map_or(0, |t| t.timestamp_micros());
+            match sort {
+                Sort::Queue if passed < offset => passed += 1,
+                Sort::Queue if shown.len() < limit => {
+                    shown.push(view(&id, &page.queue, page.status, h))
+                }
                 Sort::Queue => {}
                 // Newest: keep the k largest, so evict the smallest (a min-heap).
                 Sort::Newest => {
-                    heap_rev.push(Reverse(Ranked(key(), v)));
-                    if heap_rev.len() > a.limit {
+                    let v = view(&id, &page.queue, page.status, h);
+                    heap_rev.push(Reverse(Ranked(key(&v), v)));
+                    if heap_rev.len() > keep {
                         heap_rev.pop();
                     }
                 }
                 Sort::Oldest => {
-                    heap.push(Ranked(key(), v));
-                    if heap.len() > a.limit {
+                    let v = view(&id, &page.queue, page.status, h);
+                    heap.push(Ranked(key(&v), v));
+                    if heap.len() > keep {
                         heap.pop();
                     }
                 }
             }
         }
-        if quick && shown.len() >= a.limit {
+        if quick && shown.len() >= limit {
             break;
         }
     }
-    match a.sort {
+    match sort {
         Sort::Queue => {}
         Sort::Newest => {
             shown = heap_rev
                 .into_sorted_vec()
                 .into_iter()
                 .map(|Reverse(r)| r.1)
+                .skip(offset)
                 .collect()
         }
-        Sort::Oldest => shown = heap.into_sorted_vec().into_iter().map(|r| r.1).collect(),
+        Sort::Oldest => {
+            shown = heap
+                .into_sorted_vec()
+                .into_iter()
+                .map(|r| r.1)
+                .skip(offset)
+                .collect()
+        }
     }
+    Ok(Listing { jobs: shown, total })
+}
+
+/// Runs `bench jobs list`.
+pub async fn run(cfg: &Config, store: &Store, a: &ListArgs) -> Result<()> {
+    let sel = Selection::new(cfg, store, &a.filters, &JobStatus::LISTED).await?;
+    if a.summary {
+        return summary(cfg, store, &sel, false).await;
+    }
+    let Listing { jobs: shown, total } = collect(store, &sel, a.sort, 0, a.limit).await?;
 
     if a.ids {
         for v in &shown {

@@ -189,6 +189,8 @@ pub struct Pager<'a> {
     at: usize,
     /// Position within the current pair: an offset, a list end, or a ZSCAN cursor.
     pos: Option<u64>,
+    /// Ids read per page.
+    page: u64,
 }
 
 impl<'a> Pager<'a> {
@@ -201,7 +203,15 @@ impl<'a> Pager<'a> {
             with_hashes: with_hashes || sel.narrows(),
             at: 0,
             pos: None,
+            page: PAGE,
         }
+    }
+
+    /// Reads at most `n` ids per page (at least one), for a caller that needs only
+    /// the first few jobs.
+    pub fn page_size(mut self, n: usize) -> Pager<'a> {
+        self.page = (n as u64).clamp(1, PAGE);
+        self
     }
 
     /// The next page with at least one candidate, or `None` when done. Jobs that fail
@@ -260,6 +270,34 @@ impl<'a> Pager<'a> {
         Ok(None)
     }
 
+    /// Moves past the first `n` jobs without reading them, from the lengths of the
+    /// lists and registries; only for a selection that does not look inside jobs, read
+    /// in order. Returns how many were skipped (fewer when the selection is shorter).
+    pub async fn skip(&mut self, n: u64) -> Result<u64> {
+        if self.sel.narrows() || self.walk != Walk::Read || n == 0 {
+            return Ok(0);
+        }
+        let pairs = self.sel.statuses.len() * self.sel.queues.len();
+        let mut left = n;
+        while self.at < pairs {
+            let status = self.sel.statuses[self.at / self.sel.queues.len()];
+            let queue = &self.sel.queues[self.at % self.sel.queues.len()];
+            let here = self
+                .store
+                .count(queue, status)
+                .await?
+                .saturating_sub(self.pos.unwrap_or(0));
+            if left < here {
+                self.pos = Some(self.pos.unwrap_or(0) + left);
+                return Ok(n);
+            }
+            left -= here;
+            self.at += 1;
+            self.pos = None;
+        }
+        Ok(n - left)
+    }
+
     /// The next ids of one queue and state, and whether that pair is exhausted.
     async fn read(&mut self, queue: &str, status: JobStatus) -> Result<(Vec<String>, bool)> {
         let s = self.store;
@@ -268,7 +306,7 @@ impl<'a> Pager<'a> {
                 Some(e) => e,
                 None => s.count(queue, status).await?,
             };
-            let start = end.saturating_sub(PAGE);
+            let start = end.saturating_sub(self.page);
             let ids = if end == 0 {
                 Vec::new()
             } else {
@@ -279,14 +317,15 @@ impl<'a> Pager<'a> {
         }
         if status != JobStatus::Queued && self.walk == Walk::Change {
             let (cursor, ids) = s
-                .scan_registry(queue, status, self.pos.unwrap_or(0), PAGE)
+                .scan_registry(queue, status, self.pos.unwrap_or(0), self.page)
                 .await?;
             self.pos = Some(cursor);
             return Ok((ids, cursor == 0));
         }
         let start = self.pos.unwrap_or(0);
-        let ids = s.ids(queue, status, start, PAGE).await?;
+        let ids = s.ids(queue, status, start, self.page).await?;
         self.pos = Some(start + ids.len() as u64);
-        Ok((ids.clone(), (ids.len() as u64) < PAGE))
+        let done = (ids.len() as u64) < self.page;
+        Ok((ids, done))
     }
 }

@@ -21,16 +21,51 @@ pub struct ShowArgs {
     pub json: bool,
 }
 
-#[derive(Serialize)]
-struct Shown {
+/// Everything about one job.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
     #[serde(flatten)]
-    job: JobView,
+    pub job: JobView,
     /// Seconds from start to end of the last run.
-    duration_s: Option<f64>,
-    retries_left: Option<i64>,
-    depends_on: Vec<String>,
-    results: Vec<ResultView>,
-    fields: std::collections::BTreeMap<String, String>,
+    pub duration_s: Option<f64>,
+    pub retries_left: Option<i64>,
+    pub depends_on: Vec<String>,
+    pub results: Vec<ResultView>,
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+/// The job `id` (whole, not a prefix) with its results; `None` when it is gone.
+///
+/// # Errors
+/// Redis failures.
+pub async fn detail(store: &Store, id: &str) -> Result<Option<Shown>> {
+    let Some(h) = store.fetch(&[id.to_owned()]).await?.pop().flatten() else {
+        return Ok(None);
+    };
+    Ok(Some(shown(store, id, h).await?))
+}
+
+async fn shown(store: &Store, id: &str, h: crate::store::JobHash) -> Result<Shown> {
+    let results: Vec<ResultView> = store
+        .results(id)
+        .await?
+        .iter()
+        .map(ResultView::from)
+        .collect();
+    let duration_s = match (h.time("started_at"), h.time("ended_at")) {
+        (Ok(Some(s)), Ok(Some(e))) if e >= s => {
+            Some((e - s).num_microseconds().unwrap_or(0) as f64 / 1e6)
+        }
+        _ => None,
+    };
+    Ok(Shown {
+        job: JobView::new(&h, None),
+        duration_s,
+        retries_left: h.int("retries_left").ok().flatten(),
+        depends_on: h.dependency_ids().unwrap_or_default(),
+        results,
+        fields: raw_fields(&h),
+    })
 }
 
 /// Runs `bench jobs show`.
@@ -44,26 +79,7 @@ pub async fn run(_cfg: &Config, store: &Store, a: &ShowArgs) -> Result<()> {
             missing = true;
             continue;
         };
-        let results: Vec<ResultView> = store
-            .results(id)
-            .await?
-            .iter()
-            .map(ResultView::from)
-            .collect();
-        let duration_s = match (h.time("started_at"), h.time("ended_at")) {
-            (Ok(Some(s)), Ok(Some(e))) if e >= s => {
-                Some((e - s).num_microseconds().unwrap_or(0) as f64 / 1e6)
-            }
-            _ => None,
-        };
-        let shown = Shown {
-            job: JobView::new(&h, None),
-            duration_s,
-            retries_left: h.int("retries_left").ok().flatten(),
-            depends_on: h.dependency_ids().unwrap_or_default(),
-            results,
-            fields: raw_fields(&h),
-        };
+        let shown = shown(store, id, h).await?;
         if a.json {
             output::json_pretty(&shown)?;
         } else {

@@ -106,16 +106,54 @@ pub fn run_offline(cfg: &Config, cmd: &ScheduleCommand) -> Option<Result<()>> {
     })())
 }
 
-#[derive(Serialize)]
-struct Listed {
-    method: String,
+/// One scheduled method (per site in Frappe mode), as `bench schedule list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed {
+    pub method: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    site: Option<String>,
-    event: String,
-    queue: String,
-    schedule: String,
-    last_run: Option<String>,
-    next_run: Option<String>,
+    pub site: Option<String>,
+    pub event: String,
+    pub queue: String,
+    pub schedule: String,
+    pub last_run: Option<String>,
+    pub next_run: Option<String>,
+}
+
+/// Every scheduled method with its last and next run (in `[scheduler] timezone`);
+/// `site` narrows to one Frappe site.
+///
+/// # Errors
+/// A usage error for an unknown site; Redis failures.
+pub async fn listing(cfg: &Config, store: &Store, site: Option<&str>) -> Result<Vec<Listed>> {
+    let tz = cfg.scheduler.timezone;
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339();
+    let events = plan::scheduled(cfg);
+    let sites = sites_for(cfg, site)?;
+    let last = store.last_runs().await?;
+    let paused = Sites::now(cfg, &crate::service::Log::stdio(true));
+    Ok(runs(&events, &sites)
+        .into_iter()
+        .filter(|(_, s)| site.is_none() || s.is_some())
+        .map(|(s, site)| {
+            let since = last.get(&scheduled_run(s, site).state()).copied();
+            let rule = s.rule_for(site);
+            let waiting = site.and_then(|x| paused.inactive().get(x));
+            Listed {
+                next_run: match waiting {
+                    Some(why) => Some(format!("(not scheduled: {why})")),
+                    None => rule
+                        .next_after(since.unwrap_or_else(Utc::now), tz)
+                        .map(local),
+                },
+                last_run: since.map(local),
+                schedule: rule.describe(),
+                method: s.method.clone(),
+                site: site.map(str::to_owned),
+                event: s.event.clone(),
+                queue: s.queue.clone(),
+            }
+        })
+        .collect())
 }
 
 /// The sites a command looks at: `--site` alone, or every site of the bench (those
@@ -154,30 +192,7 @@ pub async fn run(
     match cmd {
         ScheduleCommand::Next { .. } => unreachable!("handled by run_offline"),
         ScheduleCommand::List { json } => {
-            let last = store.last_runs().await?;
-            let paused = Sites::now(cfg, &crate::service::Log::stdio(true));
-            let listed: Vec<Listed> = runs(&events)
-                .into_iter()
-                .map(|(s, site)| {
-                    let since = last.get(&scheduled_run(s, site).state()).copied();
-                    let rule = s.rule_for(site);
-                    let waiting = site.and_then(|x| paused.inactive().get(x));
-                    Listed {
-                        next_run: match waiting {
-                            Some(why) => Some(format!("(not scheduled: {why})")),
-                            None => rule
-                                .next_after(since.unwrap_or_else(Utc::now), tz)
-                                .map(local),
-                        },
-                        last_run: since.map(local),
-                        schedule: rule.describe(),
-                        method: s.method.clone(),
-                        site: site.map(str::to_owned),
-                        event: s.event.clone(),
-                        queue: s.queue.clone(),
-                    }
-                })
-                .collect();
+            let listed = listing(cfg, store, site).await?;
             if *json {
                 for l in &listed {
                     output::json_line(l)?;

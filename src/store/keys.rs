@@ -24,6 +24,11 @@ const EXECUTION: &str = "rq:execution:";
 const EXECUTIONS: &str = "rq:executions:";
 const BENCH: &str = "rq:bench:";
 const SCHEDULER_LOCK: &str = "rq:scheduler-lock:";
+/// Per queue: job ends recorded by bench workers, in all and per 10-second bucket.
+const STATS: &str = "rq:bench:stats:";
+/// Seconds per throughput bucket, and how long a bucket is kept.
+pub const STATS_BUCKET: i64 = 10;
+pub const STATS_KEEP: i64 = 120;
 
 /// The sorted-set registries RQ keeps per queue, by job state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -148,6 +153,17 @@ pub fn pubsub(name: &str) -> String {
 }
 
 /// `rq:scheduler-lock:<q>`: RQ's lock on moving `q`'s scheduled jobs.
+/// `rq:bench:stats:<q>`: job ends on queue `q` since counting began (`finished`,
+/// `failed`), as recorded by bench workers.
+pub fn stats(q: &str) -> String {
+    format!("{STATS}{q}")
+}
+
+/// `rq:bench:stats:<q>:<bucket>`: the same counts for one [`STATS_BUCKET`] of time.
+pub fn stats_bucket(q: &str, bucket: i64) -> String {
+    format!("{STATS}{q}:{bucket}")
+}
+
 pub fn scheduler_lock(q: &str) -> String {
     format!("{SCHEDULER_LOCK}{q}")
 }
@@ -235,6 +251,7 @@ pub fn lua_prelude() -> String {
         ("workers_of", WORKERS_OF),
         ("suspended", SUSPENDED),
         ("scheduler_lock", SCHEDULER_LOCK),
+        ("stats", STATS),
         ("started", Registry::Started.prefix()),
         ("finished", Registry::Finished.prefix()),
         ("failed", Registry::Failed.prefix()),

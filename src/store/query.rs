@@ -182,6 +182,72 @@ impl Store {
             .collect())
     }
 
+    /// Job ends per queue as bench workers recorded them: since counting began, and
+    /// over the last minute (the oldest 10-second bucket weighted by how much of it
+    /// lies inside the minute). One round trip.
+    pub async fn throughput(&self, queues: &[String]) -> Result<Vec<Throughput>> {
+        if queues.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
+        let size = keys::STATS_BUCKET as f64;
+        let current = (now / size).floor() as i64;
+        let span = (60 / keys::STATS_BUCKET) as usize;
+        let mut p = redis::pipe();
+        for q in queues {
+            p.cmd("HMGET")
+                .arg(keys::stats(q))
+                .arg("finished")
+                .arg("failed");
+            for b in (current - span as i64)..=current {
+                p.cmd("HMGET")
+                    .arg(keys::stats_bucket(q, b))
+                    .arg("finished")
+                    .arg("failed");
+            }
+        }
+        // A counter someone overwrote with another type reads as nothing counted.
+        let rows: Vec<redis::Value> = p.query_async(&mut self.conn()).await?;
+        let num = |v: &redis::Value| -> (f64, f64) {
+            let pair: (Option<String>, Option<String>) =
+                redis::from_redis_value(v.clone()).unwrap_or((None, None));
+            let f = |s: Option<String>| {
+                s.and_then(|s| s.parse::<f64>().ok())
+                    .filter(|n| n.is_finite() && *n >= 0.0)
+                    .unwrap_or(0.0)
+            };
+            (f(pair.0), f(pair.1))
+        };
+        // The oldest bucket started `span` buckets before the current one; only the part
+        // of it after `now - 60` counts.
+        let oldest_weight = ((current as f64 + 1.0) * size - now) / size;
+        Ok(queues
+            .iter()
+            .zip(rows.chunks(span + 2))
+            .map(|(q, chunk)| {
+                let (finished_total, failed_total) = num(&chunk[0]);
+                let (mut finished, mut failed) = (0.0, 0.0);
+                for (i, v) in chunk[1..].iter().enumerate() {
+                    let w = if i == 0 {
+                        oldest_weight.clamp(0.0, 1.0)
+                    } else {
+                        1.0
+                    };
+                    let (a, b) = num(v);
+                    finished += a * w;
+                    failed += b * w;
+                }
+                Throughput {
+                    queue: q.clone(),
+                    finished_total: finished_total as u64,
+                    failed_total: failed_total as u64,
+                    finished_last_minute: finished.round() as u64,
+                    failed_last_minute: failed.round() as u64,
+                }
+            })
+            .collect())
+    }
+
     /// How many workers listen on each of `queues` (`rq:workers:<q>`).
     pub async fn listeners(&self, queues: &[String]) -> Result<Vec<u64>> {
         if queues.is_empty() {
@@ -392,6 +458,16 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// Job ends on one queue, as bench workers recorded them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Throughput {
+    pub queue: String,
+    pub finished_total: u64,
+    pub failed_total: u64,
+    pub finished_last_minute: u64,
+    pub failed_last_minute: u64,
 }
 
 /// A started-registry member of either RQ layout to its job id.

@@ -36,9 +36,11 @@ const CLAIM: &str = include_str!("lua/claim.lua");
 
 fn build(layout: Layout, body: &str) -> Script {
     Script::new(&format!(
-        "{}local RQ1 = {}\n{}{}",
+        "{}local RQ1 = {}\nlocal STATS_BUCKET, STATS_KEEP = {}, {}\n{}{}",
         keys::lua_prelude(),
         layout == Layout::Rq1,
+        keys::STATS_BUCKET,
+        keys::STATS_KEEP,
         include_str!("lua/lib.lua"),
         body
     ))

@@ -122,6 +122,12 @@ end
 
 local out = {}
 local ended_ids = {}
+-- Runs that ended per queue, finished or failed (a failed try that will be retried counts).
+local tally = {}
+local function count(q, kind)
+  tally[q] = tally[q] or {}
+  tally[q][kind] = (tally[q][kind] or 0) + 1
+end
 local ok_count, failed_count, worked_total = 0, 0, 0
 for j = 0, n - 1 do
   local b = BASE + j * FIELDS
@@ -156,6 +162,7 @@ for j = 0, n - 1 do
 
     if outcome == 'finished' then
       ok_count = ok_count + 1
+      count(q, 'finished')
       redis.call('HSET', jkey, 'status', 'finished', 'ended_at', now_iso, 'last_heartbeat', now_iso)
       local deps_left = release_dependents(id)
       if result_ttl == 0 then
@@ -173,6 +180,7 @@ for j = 0, n - 1 do
       end
     elseif outcome == 'failed' or outcome == 'stopped' then
       failed_count = failed_count + 1
+      count(q, 'failed')
       redis.call('HSET', jkey, 'status', outcome, 'ended_at', now_iso, 'last_heartbeat', now_iso)
       if failure_ttl == -1 then
         redis.call('ZADD', K.failed .. q, '+inf', id)
@@ -184,6 +192,7 @@ for j = 0, n - 1 do
       if failure_ttl_set == '1' and failure_ttl > 0 then redis.call('EXPIRE', K.results .. id, failure_ttl) end
     elseif outcome == 'retry' then
       failed_count = failed_count + 1
+      count(q, 'failed')
       redis.call('HSET', jkey, 'retries_left', retries_left, 'ended_at', now_iso, 'last_heartbeat', now_iso)
       redis.call('SADD', K.queues, K.queue .. q)
       if retry_at ~= '' then
@@ -200,6 +209,18 @@ for j = 0, n - 1 do
     end
     out[#out + 1] = verdict or 'ok'
   end
+end
+
+-- Throughput per queue, for `bench dashboard` and /metrics: once per queue per batch,
+-- and never in the way of recording a job (a wrong-typed counter is skipped).
+local bucket = math.floor(now_s / STATS_BUCKET)
+for q, t in pairs(tally) do
+  local key = K.stats .. q .. ':' .. bucket
+  for kind, count in pairs(t) do
+    redis.pcall('HINCRBY', K.stats .. q, kind, count)
+    redis.pcall('HINCRBY', key, kind, count)
+  end
+  redis.pcall('EXPIRE', key, STATS_KEEP)
 end
 
 -- The worker's counters, once per batch rather than per job.

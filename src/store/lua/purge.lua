@@ -21,7 +21,7 @@ for j = 3, #ARGV do
   else
     if state == 'queued' then
       redis.call('LREM', K.queue .. q, 1, id)
-    else
+    elseif reg then
       redis.call('ZREM', reg, id)
     end
     for _, eid in ipairs(redis.call('ZRANGE', K.executions .. id, 0, -1)) do
