@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('enqueue', 'enqueue', [CompletionResultType]::ParameterValue, 'Put a job on a queue')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Inspect and manage jobs')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check workers, scheduler and queues; exit 1 when something needs attention')
+            [CompletionResult]::new('dashboard', 'dashboard', [CompletionResultType]::ParameterValue, 'Serve the jobs, workers and scheduler as web pages, and Prometheus metrics')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Run Redis (if needed), the scheduler and workers in the foreground, for development')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Generate process-manager configuration')
             [CompletionResult]::new('show-pending-jobs', 'show-pending-jobs', [CompletionResultType]::ParameterValue, 'Frappe: list queued jobs per queue as `method kwargs`')
@@ -55,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--num-workers', '--num-workers', [CompletionResultType]::ParameterName, 'Jobs run at once by this process')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Worker name shown by `rq info` [default: a random hex id]')
             [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Write progress to this file and warnings to its .error sibling (Frappe: logs/worker.log); SIGHUP reopens them')
+            [CompletionResult]::new('--metrics-bind', '--metrics-bind', [CompletionResultType]::ParameterName, 'Serve this worker''s counters and job-duration histogram for Prometheus at http://ADDR/metrics (beyond loopback, [dashboard] token is required)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
             [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
@@ -241,6 +243,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete jobs (queued ones by default, like Frappe''s purge-jobs)')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs that have not started')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Ask the workers running these jobs to stop them')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete jobs by id, with their results (not running ones: stop those first)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count jobs per queue and state')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -343,6 +346,16 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'bench;jobs;delete' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'bench;jobs;stats' {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only jobs of this queue (repeatable) [default: every queue of this bench]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Only jobs of this queue (repeatable) [default: every queue of this bench]')
@@ -369,6 +382,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete jobs (queued ones by default, like Frappe''s purge-jobs)')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs that have not started')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Ask the workers running these jobs to stop them')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete jobs by id, with their results (not running ones: stop those first)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count jobs per queue and state')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -391,6 +405,9 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;jobs;help;stop' {
             break
         }
+        'bench;jobs;help;delete' {
+            break
+        }
         'bench;jobs;help;stats' {
             break
         }
@@ -402,6 +419,19 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
             [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bench;dashboard' {
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on [default: [dashboard] bind, else 127.0.0.1:9181]')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Require this token of every request; needed to listen beyond loopback [default: BENCH_DASHBOARD_TOKEN, else [dashboard] token]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Show everything but offer no action')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -598,6 +628,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('enqueue', 'enqueue', [CompletionResultType]::ParameterValue, 'Put a job on a queue')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Inspect and manage jobs')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check workers, scheduler and queues; exit 1 when something needs attention')
+            [CompletionResult]::new('dashboard', 'dashboard', [CompletionResultType]::ParameterValue, 'Serve the jobs, workers and scheduler as web pages, and Prometheus metrics')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Run Redis (if needed), the scheduler and workers in the foreground, for development')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Generate process-manager configuration')
             [CompletionResult]::new('show-pending-jobs', 'show-pending-jobs', [CompletionResultType]::ParameterValue, 'Frappe: list queued jobs per queue as `method kwargs`')
@@ -656,6 +687,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete jobs (queued ones by default, like Frappe''s purge-jobs)')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs that have not started')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Ask the workers running these jobs to stop them')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete jobs by id, with their results (not running ones: stop those first)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count jobs per queue and state')
             break
         }
@@ -677,10 +709,16 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;help;jobs;stop' {
             break
         }
+        'bench;help;jobs;delete' {
+            break
+        }
         'bench;help;jobs;stats' {
             break
         }
         'bench;help;doctor' {
+            break
+        }
+        'bench;help;dashboard' {
             break
         }
         'bench;help;start' {

@@ -16,6 +16,9 @@ _bench() {
             ",$1")
                 cmd="bench"
                 ;;
+            bench,dashboard)
+                cmd="bench__subcmd__dashboard"
+                ;;
             bench,disable-scheduler)
                 cmd="bench__subcmd__disable__subcmd__scheduler"
                 ;;
@@ -66,6 +69,9 @@ _bench() {
                 ;;
             bench,worker-pool)
                 cmd="bench__subcmd__worker__subcmd__pool"
+                ;;
+            bench__subcmd__help,dashboard)
+                cmd="bench__subcmd__help__subcmd__dashboard"
                 ;;
             bench__subcmd__help,disable-scheduler)
                 cmd="bench__subcmd__help__subcmd__disable__subcmd__scheduler"
@@ -121,6 +127,9 @@ _bench() {
             bench__subcmd__help__subcmd__jobs,cancel)
                 cmd="bench__subcmd__help__subcmd__jobs__subcmd__cancel"
                 ;;
+            bench__subcmd__help__subcmd__jobs,delete)
+                cmd="bench__subcmd__help__subcmd__jobs__subcmd__delete"
+                ;;
             bench__subcmd__help__subcmd__jobs,list)
                 cmd="bench__subcmd__help__subcmd__jobs__subcmd__list"
                 ;;
@@ -172,6 +181,9 @@ _bench() {
             bench__subcmd__jobs,cancel)
                 cmd="bench__subcmd__jobs__subcmd__cancel"
                 ;;
+            bench__subcmd__jobs,delete)
+                cmd="bench__subcmd__jobs__subcmd__delete"
+                ;;
             bench__subcmd__jobs,help)
                 cmd="bench__subcmd__jobs__subcmd__help"
                 ;;
@@ -195,6 +207,9 @@ _bench() {
                 ;;
             bench__subcmd__jobs__subcmd__help,cancel)
                 cmd="bench__subcmd__jobs__subcmd__help__subcmd__cancel"
+                ;;
+            bench__subcmd__jobs__subcmd__help,delete)
+                cmd="bench__subcmd__jobs__subcmd__help__subcmd__delete"
                 ;;
             bench__subcmd__jobs__subcmd__help,help)
                 cmd="bench__subcmd__jobs__subcmd__help__subcmd__help"
@@ -296,12 +311,46 @@ _bench() {
 
     case "${cmd}" in
         bench)
-            opts="-h -V --config --redis-url --site --help --version worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help"
+            opts="-h -V --config --redis-url --site --help --version worker schedule enqueue jobs doctor dashboard start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__dashboard)
+            opts="-h -V --bind --read-only --token --config --redis-url --site --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -512,8 +561,22 @@ _bench() {
             return 0
             ;;
         bench__subcmd__help)
-            opts="worker schedule enqueue jobs doctor start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help"
+            opts="worker schedule enqueue jobs doctor dashboard start setup show-pending-jobs purge-jobs trigger-scheduler-event enable-scheduler disable-scheduler scheduler ready-for-migration worker-pool generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__help__subcmd__dashboard)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -610,7 +673,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__help__subcmd__jobs)
-            opts="list show retry purge cancel stop stats"
+            opts="list show retry purge cancel stop delete stats"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -624,6 +687,20 @@ _bench() {
             return 0
             ;;
         bench__subcmd__help__subcmd__jobs__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__help__subcmd__jobs__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1002,7 +1079,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__jobs)
-            opts="-h -V --config --redis-url --site --help --version list show retry purge cancel stop stats help"
+            opts="-h -V --config --redis-url --site --help --version list show retry purge cancel stop delete stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1053,8 +1130,34 @@ _bench() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bench__subcmd__jobs__subcmd__delete)
+            opts="-h -V --config --redis-url --site --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bench__subcmd__jobs__subcmd__help)
-            opts="list show retry purge cancel stop stats help"
+            opts="list show retry purge cancel stop delete stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1068,6 +1171,20 @@ _bench() {
             return 0
             ;;
         bench__subcmd__jobs__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bench__subcmd__jobs__subcmd__help__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2188,7 +2305,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__worker)
-            opts="-q -n -h -V --queue --burst --strategy --num-workers --name --quiet --log-file --config --redis-url --site --help --version"
+            opts="-q -n -h -V --queue --burst --strategy --num-workers --name --quiet --log-file --metrics-bind --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2219,6 +2336,10 @@ _bench() {
                     return 0
                     ;;
                 --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-bind)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand enqueue 'Put a job on a queue'
             cand jobs 'Inspect and manage jobs'
             cand doctor 'Check workers, scheduler and queues; exit 1 when something needs attention'
+            cand dashboard 'Serve the jobs, workers and scheduler as web pages, and Prometheus metrics'
             cand start 'Run Redis (if needed), the scheduler and workers in the foreground, for development'
             cand setup 'Generate process-manager configuration'
             cand show-pending-jobs 'Frappe: list queued jobs per queue as `method kwargs`'
@@ -51,6 +52,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --num-workers 'Jobs run at once by this process'
             cand --name 'Worker name shown by `rq info` [default: a random hex id]'
             cand --log-file 'Write progress to this file and warnings to its .error sibling (Frappe: logs/worker.log); SIGHUP reopens them'
+            cand --metrics-bind 'Serve this worker''s counters and job-duration histogram for Prometheus at http://ADDR/metrics (beyond loopback, [dashboard] token is required)'
             cand --config 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]'
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]'
             cand --site 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]'
@@ -218,6 +220,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand purge 'Delete jobs (queued ones by default, like Frappe''s purge-jobs)'
             cand cancel 'Cancel jobs that have not started'
             cand stop 'Ask the workers running these jobs to stop them'
+            cand delete 'Delete jobs by id, with their results (not running ones: stop those first)'
             cand stats 'Count jobs per queue and state'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -313,6 +316,15 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'bench;jobs;delete'= {
+            cand --config 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]'
+            cand --site 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'bench;jobs;stats'= {
             cand -q 'Only jobs of this queue (repeatable) [default: every queue of this bench]'
             cand --queue 'Only jobs of this queue (repeatable) [default: every queue of this bench]'
@@ -338,6 +350,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand purge 'Delete jobs (queued ones by default, like Frappe''s purge-jobs)'
             cand cancel 'Cancel jobs that have not started'
             cand stop 'Ask the workers running these jobs to stop them'
+            cand delete 'Delete jobs by id, with their results (not running ones: stop those first)'
             cand stats 'Count jobs per queue and state'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -353,6 +366,8 @@ set edit:completion:arg-completer[bench] = {|@words|
         }
         &'bench;jobs;help;stop'= {
         }
+        &'bench;jobs;help;delete'= {
+        }
         &'bench;jobs;help;stats'= {
         }
         &'bench;jobs;help;help'= {
@@ -362,6 +377,18 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]'
             cand --site 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]'
             cand --json 'Print JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bench;dashboard'= {
+            cand --bind 'Address to listen on [default: [dashboard] bind, else 127.0.0.1:9181]'
+            cand --token 'Require this token of every request; needed to listen beyond loopback [default: BENCH_DASHBOARD_TOKEN, else [dashboard] token]'
+            cand --config 'Hooks file to read [env: BENCH_CONFIG] [default: hooks.toml]'
+            cand --redis-url 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]'
+            cand --site 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]'
+            cand --read-only 'Show everything but offer no action'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -538,6 +565,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand enqueue 'Put a job on a queue'
             cand jobs 'Inspect and manage jobs'
             cand doctor 'Check workers, scheduler and queues; exit 1 when something needs attention'
+            cand dashboard 'Serve the jobs, workers and scheduler as web pages, and Prometheus metrics'
             cand start 'Run Redis (if needed), the scheduler and workers in the foreground, for development'
             cand setup 'Generate process-manager configuration'
             cand show-pending-jobs 'Frappe: list queued jobs per queue as `method kwargs`'
@@ -585,6 +613,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand purge 'Delete jobs (queued ones by default, like Frappe''s purge-jobs)'
             cand cancel 'Cancel jobs that have not started'
             cand stop 'Ask the workers running these jobs to stop them'
+            cand delete 'Delete jobs by id, with their results (not running ones: stop those first)'
             cand stats 'Count jobs per queue and state'
         }
         &'bench;help;jobs;list'= {
@@ -599,9 +628,13 @@ set edit:completion:arg-completer[bench] = {|@words|
         }
         &'bench;help;jobs;stop'= {
         }
+        &'bench;help;jobs;delete'= {
+        }
         &'bench;help;jobs;stats'= {
         }
         &'bench;help;doctor'= {
+        }
+        &'bench;help;dashboard'= {
         }
         &'bench;help;start'= {
         }

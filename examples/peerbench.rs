@@ -148,6 +148,7 @@ async fn stamp_worker() {
         name: format!("peer-{}", std::process::id()),
         quiet: true,
         log_file: None,
+        metrics: None,
     };
     bench::worker::run(Arc::new(cfg), store, opts, handlers, shutdown)
         .await

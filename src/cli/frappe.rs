@@ -56,6 +56,7 @@ impl WorkerPoolArgs {
             name: None,
             quiet: self.quiet,
             log_file: None,
+            metrics_bind: None,
         }
     }
 }

@@ -68,6 +68,8 @@ pub enum Command {
     Jobs(JobsCommand),
     /// Check workers, scheduler and queues; exit 1 when something needs attention
     Doctor(admin::doctor::DoctorArgs),
+    /// Serve the jobs, workers and scheduler as web pages, and Prometheus metrics
+    Dashboard(crate::dashboard::DashboardArgs),
     /// Run Redis (if needed), the scheduler and workers in the foreground, for development
     Start(crate::setup::start::StartArgs),
     /// Generate process-manager configuration
@@ -127,6 +129,8 @@ pub enum JobsCommand {
     Cancel(admin::change::IdsArgs),
     /// Ask the workers running these jobs to stop them
     Stop(admin::change::IdsArgs),
+    /// Delete jobs by id, with their results (not running ones: stop those first)
+    Delete(admin::change::IdsArgs),
     /// Count jobs per queue and state
     Stats(admin::list::StatsArgs),
 }
@@ -248,6 +252,32 @@ fn run(cli: Cli) -> Result<()> {
         Command::Setup(SetupCommand::Systemd(a)) => crate::setup::systemd::run(&cfg, a),
         Command::Setup(SetupCommand::Hooks(a)) => crate::setup::hooks::run(&cfg, a),
         Command::Start(a) => heavy(crate::setup::start::run(&cfg, a)),
+        Command::Dashboard(a) => {
+            let opts = crate::dashboard::Options::resolve(&cfg, a)?;
+            light(async {
+                let store = open(&cfg).await?;
+                let shutdown = crate::service::Shutdown::new();
+                shutdown.on_signals()?;
+                crate::dashboard::serve(
+                    Arc::new(cfg.clone()),
+                    store,
+                    opts,
+                    shutdown.warm.clone(),
+                    |addr, o| {
+                        eprintln!(
+                            "Dashboard on http://{addr}/{}{}",
+                            if o.token.is_some() {
+                                " (token required)"
+                            } else {
+                                ""
+                            },
+                            if o.read_only { " (read-only)" } else { "" }
+                        );
+                    },
+                )
+                .await
+            })
+        }
         Command::Enqueue(a) if a.now => light(frappe::enqueue_now(&cfg, a, cli.site.as_deref())),
         cmd => light(async {
             let store = open(&cfg).await?;
@@ -309,6 +339,7 @@ fn run(cli: Cli) -> Result<()> {
                 Command::Jobs(JobsCommand::Show(a)) => admin::show::run(&cfg, &store, a).await,
                 Command::Jobs(JobsCommand::Cancel(a)) => admin::change::cancel(&store, a).await,
                 Command::Jobs(JobsCommand::Stop(a)) => admin::change::stop(&store, a).await,
+                Command::Jobs(JobsCommand::Delete(a)) => admin::change::delete(&store, a).await,
                 Command::Doctor(a) => admin::doctor::run(&cfg, &store, a).await,
                 frappe_alias => frappe::run(&cfg, &store, frappe_alias, site.as_deref()).await,
             }

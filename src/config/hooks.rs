@@ -30,6 +30,15 @@ pub(crate) struct Hooks {
     pub scheduler: SchedulerSection,
     #[serde(default)]
     pub scheduler_events: SchedulerEvents,
+    #[serde(default)]
+    pub dashboard: DashboardSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DashboardSection {
+    pub bind: Option<Spanned<String>>,
+    pub token: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

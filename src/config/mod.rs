@@ -220,6 +220,18 @@ pub struct EventSpec {
     pub methods: Vec<String>,
 }
 
+/// `bench dashboard` settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashboardSpec {
+    /// Address served when `--bind` is not given.
+    pub bind: std::net::SocketAddr,
+    /// Required of every request when set; needed to serve beyond loopback.
+    pub token: Option<String>,
+}
+
+/// rq-dashboard's port, on loopback.
+pub const DASHBOARD_BIND: &str = "127.0.0.1:9181";
+
 /// Job defaults written at enqueue.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JobDefaults {
@@ -250,6 +262,7 @@ pub struct Config {
     pub worker: WorkerSpec,
     pub scheduler: SchedulerSpec,
     pub events: Vec<EventSpec>,
+    pub dashboard: DashboardSpec,
 }
 
 impl Config {
@@ -647,6 +660,43 @@ impl Validator<'_> {
             )?,
         };
 
+        let dashboard = DashboardSpec {
+            bind: match &raw.dashboard.bind {
+                Some(b) => match b.get_ref().parse() {
+                    Ok(a) => a,
+                    Err(_) => {
+                        return self.err(
+                            b.span(),
+                            "dashboard.bind",
+                            format!(
+                                "`{}` is not an address and port; use one like `127.0.0.1:9181` or `0.0.0.0:9181`",
+                                b.get_ref()
+                            ),
+                        );
+                    }
+                },
+                None => DASHBOARD_BIND.parse().expect("a valid address"),
+            },
+            token: match &raw.dashboard.token {
+                Some(t)
+                    if t.get_ref().trim().len() < 16
+                        || !t
+                            .get_ref()
+                            .trim()
+                            .chars()
+                            .all(|c| c.is_ascii_graphic() && c != ';' && c != ',') =>
+                {
+                    return self.err(
+                        t.span(),
+                        "dashboard.token",
+                        "must be at least 16 printable characters without `;` or `,` (for example from `openssl rand -hex 16`)",
+                    );
+                }
+                Some(t) => Some(t.get_ref().trim().to_owned()),
+                None => None,
+            },
+        };
+
         let events = self.events(
             &raw.scheduler_events,
             bench_id.as_deref().unwrap_or(&dir.display().to_string()),
@@ -670,6 +720,7 @@ impl Validator<'_> {
             worker,
             scheduler,
             events,
+            dashboard,
         })
     }
 

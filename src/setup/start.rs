@@ -187,6 +187,22 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
             width,
         )?);
     }
+    let dashboard = dashboard_addr(cfg.dashboard.bind);
+    procs.push(spawn(
+        "dashboard",
+        &[
+            &base[..],
+            &[
+                "dashboard".to_owned(),
+                "--bind".into(),
+                dashboard.to_string(),
+            ],
+        ]
+        .concat(),
+        COLORS[(groups.len() + 1) % COLORS.len()],
+        width,
+    )?);
+    output::line(format!("Dashboard: http://{dashboard}/"))?;
     if demo.is_some() {
         demo_jobs(cfg, &store, &paths).await?;
     }
@@ -233,6 +249,17 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
     }
     output::line("All stopped")?;
     Ok(())
+}
+
+/// Where the dashboard listens: the configured address, or another port on the same
+/// host when that one is taken (rq-dashboard also likes 9181).
+fn dashboard_addr(want: std::net::SocketAddr) -> std::net::SocketAddr {
+    if std::net::TcpListener::bind(want).is_ok() {
+        return want;
+    }
+    std::net::TcpListener::bind((want.ip(), 0))
+        .and_then(|l| l.local_addr())
+        .unwrap_or(want)
 }
 
 /// The demo's own Redis: a free port and a scratch folder.

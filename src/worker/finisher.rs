@@ -225,6 +225,7 @@ pub(super) fn log_end(shared: &Shared, f: &Finish) {
     let q = short_queue(&shared.cfg, &f.queue);
     let secs = (f.ended - f.started).num_microseconds().unwrap_or(0) as f64 / 1e6;
     let id = &f.id;
+    shared.meter.ended(&q, outcome_name(&f.outcome), secs);
     let line = match &f.outcome {
         Outcome::Finished(_) => format!("{q}: Job OK ({id}) in {secs:.3}s"),
         Outcome::Failed(tb) => {
@@ -251,6 +252,18 @@ pub(super) fn log_end(shared: &Shared, f: &Finish) {
         Outcome::Abandoned(_) => return,
     };
     shared.log.info(line);
+}
+
+/// The outcome label of `bench_worker_jobs_ended_total`.
+fn outcome_name(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::Finished(_) => "finished",
+        Outcome::Failed(_) => "failed",
+        Outcome::Stopped(_) => "stopped",
+        Outcome::Retry { .. } => "retried",
+        Outcome::Requeue => "requeued",
+        Outcome::Abandoned(_) => "abandoned",
+    }
 }
 
 /// What the recording of each run turned out to mean, when it was not just that.

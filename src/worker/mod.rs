@@ -14,6 +14,7 @@
 //! - `wait`: the blocking waits of an idle worker.
 
 mod finisher;
+mod metrics;
 pub mod runner;
 mod upkeep;
 mod wait;
@@ -87,6 +88,11 @@ pub struct WorkerArgs {
     /// Write progress to this file and warnings to its .error sibling (Frappe: logs/worker.log); SIGHUP reopens them
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<std::path::PathBuf>,
+
+    /// Serve this worker's counters and job-duration histogram for Prometheus at
+    /// http://ADDR/metrics (beyond loopback, [dashboard] token is required)
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_bind: Option<std::net::SocketAddr>,
 }
 
 /// Resolved worker options.
@@ -101,6 +107,8 @@ pub struct Options {
     pub quiet: bool,
     /// Progress to this file and warnings to its `.error` sibling, instead of stdio.
     pub log_file: Option<std::path::PathBuf>,
+    /// Where to serve `/metrics`, and the bearer token it asks for.
+    pub metrics: Option<(std::net::SocketAddr, Option<String>)>,
 }
 
 impl Options {
@@ -143,6 +151,21 @@ impl Options {
             Some(n) => n.clone(),
             None => uuid::Uuid::new_v4().simple().to_string(),
         };
+        let token = std::env::var("BENCH_DASHBOARD_TOKEN")
+            .ok()
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .or_else(|| cfg.dashboard.token.clone());
+        if let Some(addr) = args.metrics_bind
+            && !addr.ip().is_loopback()
+            && token.is_none()
+        {
+            return Err(crate::usage!(
+                "refusing to serve metrics on {addr} without a token; set [dashboard] token in {} (or BENCH_DASHBOARD_TOKEN), or bind 127.0.0.1",
+                cfg.source_shown()
+            )
+            .into());
+        }
         Ok(Options {
             queues,
             burst: args.burst,
@@ -151,6 +174,7 @@ impl Options {
             name,
             quiet: args.quiet,
             log_file: args.log_file.clone(),
+            metrics: args.metrics_bind.map(|a| (a, token)),
         })
     }
 }
@@ -192,6 +216,7 @@ struct Shared {
     heartbeat_ttl: i64,
     shutdown: Shutdown,
     jobs: AtomicU64,
+    meter: metrics::Meter,
 }
 
 /// A run that ended, with the slot it held: the finisher records the end and refills
@@ -276,6 +301,7 @@ impl Shared {
         };
         self.unrecorded.fetch_add(jobs.len(), Ordering::SeqCst);
         self.jobs.fetch_add(jobs.len() as u64, Ordering::Relaxed);
+        self.meter.started(jobs.len());
         let mut starts = Vec::with_capacity(jobs.len());
         for (mut job, slot) in jobs.into_iter().zip(slots) {
             let spec = job_spec(&self.cfg, &mut job);
@@ -415,6 +441,7 @@ pub async fn run(
         heartbeat_ttl: ttl,
         shutdown: shutdown.clone(),
         jobs: AtomicU64::new(0),
+        meter: metrics::Meter::default(),
     });
     let finisher = guarded(
         &shared,
@@ -423,6 +450,12 @@ pub async fn run(
         finisher::run(shared.clone(), done_rx, opts.concurrency),
     );
     let upkeep_stop = CancellationToken::new();
+    let metrics = match &opts.metrics {
+        Some((addr, token)) => {
+            Some(metrics::serve(shared.clone(), *addr, token.clone(), upkeep_stop.clone()).await?)
+        }
+        None => None,
+    };
     let upkeep = guarded(
         &shared,
         &shutdown,
@@ -578,6 +611,9 @@ pub async fn run(
     let _ = finisher.await;
     upkeep_stop.cancel();
     let _ = upkeep.await;
+    if let Some(m) = metrics {
+        let _ = m.await;
+    }
     let _ = commands.await;
     if let Err(e) = store.deregister_worker(&shared.info).await {
         shared.log.warn(format!(

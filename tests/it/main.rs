@@ -8,6 +8,8 @@ mod harness;
 
 /// Command line, exit codes and hooks-file errors.
 mod cli;
+/// `bench dashboard`: pages, actions, token, escaping, metrics.
+mod dashboard;
 /// `bench enqueue`: single, bulk, deduplication, atomicity.
 mod enqueue;
 /// Frappe's command names, flags, output and job shape.

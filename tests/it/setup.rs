@@ -283,6 +283,22 @@ fn start_runs_everything_and_ctrl_c_leaves_nothing_behind() {
             .and_then(|mut c| c.zcard::<_, i64>("rq:finished:default").ok())
             .is_some_and(|n| n >= 1)
     });
+    // The dashboard runs too, at the address it printed.
+    let dashboard = || {
+        std::fs::read_to_string(env.path("start.out"))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("Dashboard: ").map(str::to_owned))
+    };
+    wait_for(20.0, "the dashboard's address", || dashboard().is_some());
+    let url = dashboard().unwrap();
+    wait_for(20.0, "the dashboard to answer", || {
+        ureq::get(&url)
+            .call()
+            .ok()
+            .and_then(|mut r| r.body_mut().read_to_string().ok())
+            .is_some_and(|page| page.contains("Overview") && page.contains("worker"))
+    });
     assert_eq!(ctrl_c(&mut p), Some(0));
     let out = std::fs::read_to_string(env.path("start.out")).unwrap();
     assert!(

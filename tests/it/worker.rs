@@ -601,6 +601,7 @@ fn a_rust_program_can_register_its_own_handlers() {
             quiet: true,
             // The failure it logs goes to a file, not into the test run's output.
             log_file: Some(env.path("lib.log")),
+            metrics: None,
         };
         bench::worker::run(
             std::sync::Arc::new(cfg),

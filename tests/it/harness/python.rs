@@ -36,6 +36,7 @@ impl Rq {
                 "six",
                 "supervisor",
                 "frappe-bench==5.31.1",
+                "prometheus-client==0.26.0",
             ],
         }
     }
@@ -44,7 +45,7 @@ impl Rq {
     fn marker(self) -> &'static str {
         match self {
             Rq::V1 => ".bench-test-deps-rq1-1",
-            Rq::V2 => ".bench-test-deps-3",
+            Rq::V2 => ".bench-test-deps-4",
         }
     }
 
