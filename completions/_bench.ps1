@@ -419,6 +419,7 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]')
             [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'Print the Redis ACL rule a bench user needs, and nothing else')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -397,7 +397,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__doctor)
-            opts="-h -V --json --config --redis-url --site --help --version"
+            opts="-h -V --json --acl --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -377,6 +377,7 @@ set edit:completion:arg-completer[bench] = {|@words|
             cand --redis-url 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]'
             cand --site 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe''s commands) [env: BENCH_SITE]'
             cand --json 'Print JSON'
+            cand --acl 'Print the Redis ACL rule a bench user needs, and nothing else'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

@@ -280,6 +280,7 @@ complete -c bench -n "__fish_bench_using_subcommand doctor" -l config -d 'Hooks 
 complete -c bench -n "__fish_bench_using_subcommand doctor" -l redis-url -d 'Redis URL, overriding [redis] url in the hooks file [env: BENCH_REDIS_URL]' -r
 complete -c bench -n "__fish_bench_using_subcommand doctor" -l site -d 'Frappe site to act on (enqueue, schedule, jobs list/stats/retry/purge, Frappe\'s commands) [env: BENCH_SITE]' -r
 complete -c bench -n "__fish_bench_using_subcommand doctor" -l json -d 'Print JSON'
+complete -c bench -n "__fish_bench_using_subcommand doctor" -l acl -d 'Print the Redis ACL rule a bench user needs, and nothing else'
 complete -c bench -n "__fish_bench_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c bench -n "__fish_bench_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c bench -n "__fish_bench_using_subcommand dashboard" -l bind -d 'Address to listen on [default: [dashboard] bind, else 127.0.0.1:9181]' -r

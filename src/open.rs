@@ -18,7 +18,7 @@ use crate::store::{Layout, RqWorkerVersion, Store};
 /// # Errors
 /// An unreachable Redis, with a hint naming the setting to fix.
 pub async fn store(cfg: &Config) -> Result<Store> {
-    let store = Store::open(&cfg.redis_url).await.map_err(|e| {
+    let store = Store::open_with(&cfg.redis_url, &cfg.redis_options).await.map_err(|e| {
         anyhow::anyhow!(
             "{e}\nhint: start redis-server, or point [redis] url in {} (or --redis-url) at a running one",
             cfg.source_shown()

@@ -31,6 +31,10 @@ pub struct DoctorArgs {
     /// Print JSON
     #[arg(long)]
     pub json: bool,
+
+    /// Print the Redis ACL rule a bench user needs, and nothing else
+    #[arg(long, conflicts_with = "json")]
+    pub acl: bool,
 }
 
 /// A registered worker, as its hash says.
@@ -77,15 +81,33 @@ pub struct Layout {
     pub why: String,
 }
 
+/// The Redis bench talks to, and how writes wait for its replicas.
+#[derive(Debug, Clone, Serialize)]
+pub struct Redis {
+    /// The configured URL, password hidden.
+    pub url: String,
+    /// The master the sentinels named, for a `redis+sentinel://` URL.
+    pub master: Option<String>,
+    pub min_replicas_ack: u32,
+    /// Replicas connected to the master (from ROLE), when it answered.
+    pub replicas: Option<usize>,
+}
+
 /// Everything `bench doctor` looks at.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    pub redis: Redis,
     pub rq_layout: Layout,
     pub workers: Vec<Worker>,
     pub scheduler: serde_json::Value,
     pub queues: Vec<Queue>,
     pub failed_by_method: BTreeMap<String, u64>,
     pub warnings: Vec<String>,
+}
+
+/// The Redis ACL rule a bench user needs (`bench doctor --acl`).
+pub fn acl_rule() -> String {
+    crate::store::acl::rule()
 }
 
 /// Runs `bench doctor`.
@@ -111,6 +133,26 @@ pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
 pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result<Report> {
     let now = Utc::now();
     let mut warnings = Vec::new();
+    let missing = store.missing_permissions().await?;
+    if !missing.is_empty() {
+        warnings.push(crate::store::acl::lacking(&missing));
+    }
+    let endpoint = store.endpoint();
+    let redis = Redis {
+        url: endpoint.shown().to_owned(),
+        master: endpoint.master(),
+        min_replicas_ack: endpoint.replica_acks(),
+        replicas: store.replicas().await.ok(),
+    };
+    if let Some(n) = redis.replicas
+        && n < redis.min_replicas_ack as usize
+    {
+        warnings.push(format!(
+            "[redis] min_replicas_ack = {} but the master has {n} replica(s) connected: every enqueue and job end fails until enough replicas are back (or lower min_replicas_ack in {})",
+            redis.min_replicas_ack,
+            cfg.source_shown()
+        ));
+    }
     let age = |t: Option<&String>| {
         t.and_then(|t| timestamp::parse_iso(t))
             .map(|t| (now - t).num_seconds())
@@ -265,6 +307,7 @@ pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result
     }
 
     Ok(Report {
+        redis,
         rq_layout: Layout {
             rq: store.layout().number(),
             why: store.layout_reason().to_owned(),
@@ -278,7 +321,21 @@ pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result
 }
 
 fn print(r: &Report) -> std::io::Result<()> {
+    let mut redis = format!("Redis: {}", r.redis.url);
+    if let Some(m) = &r.redis.master {
+        redis.push_str(&format!(" (master {m}, found through the sentinels)"));
+    }
+    if r.redis.min_replicas_ack > 0 {
+        redis.push_str(&format!(
+            "; writes wait for {} replica(s), {} connected",
+            r.redis.min_replicas_ack,
+            r.redis
+                .replicas
+                .map_or_else(|| "?".to_owned(), |n| n.to_string())
+        ));
+    }
     let mut out = vec![
+        redis,
         format!("RQ layout: {} ({})", r.rq_layout.rq, r.rq_layout.why),
         format!("Workers online: {}", r.workers.len()),
     ];

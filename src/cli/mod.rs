@@ -252,6 +252,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Setup(SetupCommand::Systemd(a)) => crate::setup::systemd::run(&cfg, a),
         Command::Setup(SetupCommand::Hooks(a)) => crate::setup::hooks::run(&cfg, a),
         Command::Start(a) => heavy(crate::setup::start::run(&cfg, a)),
+        Command::Doctor(a) if a.acl => {
+            crate::output::line(admin::doctor::acl_rule())?;
+            Ok(())
+        }
         Command::Dashboard(a) => {
             let opts = crate::dashboard::Options::resolve(&cfg, a)?;
             light(async {

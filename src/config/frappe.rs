@@ -162,6 +162,59 @@ pub fn bench_id(common: &Map<String, Json>, bench_dir: &Path) -> String {
         .replace('/', "-")
 }
 
+/// The queue Redis Frappe itself connects to: its Sentinel setup when
+/// `redis_queue_sentinel_enabled` (`redis_queue_sentinels` as `host:port` entries,
+/// `redis_queue_master_service`, the master's and the sentinels' credentials), else
+/// `redis_queue`. Sentinel credentials go to `options`.
+pub fn queue_redis(
+    common: &Map<String, Json>,
+    options: &mut super::RedisOptions,
+) -> Option<String> {
+    let text = |k: &str| match common.get(k) {
+        Some(Json::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    if truthy(common.get("redis_queue_sentinel_enabled")) {
+        let nodes: Vec<String> = match common.get("redis_queue_sentinels") {
+            Some(Json::Array(a)) => a
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect(),
+            Some(Json::String(s)) => s.split(',').map(|n| n.trim().to_owned()).collect(),
+            _ => Vec::new(),
+        };
+        if let Some(master) = text("redis_queue_master_service")
+            && !nodes.is_empty()
+        {
+            // Credentials go in the URL percent-encoded, as any URL's do.
+            let enc = |s: String| {
+                s.bytes()
+                    .map(|b| match b {
+                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                            (b as char).to_string()
+                        }
+                        _ => format!("%{b:02X}"),
+                    })
+                    .collect::<String>()
+            };
+            let user = text("redis_queue_master_username").map(enc);
+            let pass = text("redis_queue_master_password").map(enc);
+            let base = match (user, pass) {
+                (None, None) => "redis://".to_owned(),
+                (u, p) => format!(
+                    "redis://{}{}@x",
+                    u.unwrap_or_default(),
+                    p.map(|p| format!(":{p}")).unwrap_or_default()
+                ),
+            };
+            options.sentinel_username = text("redis_queue_sentinel_username");
+            options.sentinel_password = text("redis_queue_sentinel_password");
+            return Some(super::sentinel::compose(&nodes, &master, Some(&base)));
+        }
+    }
+    text("redis_queue")
+}
+
 /// Custom queues from `workers` (`{"name": {"timeout": 5000, "background_workers": 4}}`),
 /// in file order, with Frappe's defaults (300 s, one worker).
 pub fn worker_queues(common: &Map<String, Json>) -> Vec<(String, i64, u32)> {
@@ -191,6 +244,30 @@ pub fn worker_queues(common: &Map<String, Json>) -> Vec<(String, i64, u32)> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn finds_frappes_queue_redis_direct_or_through_sentinels() {
+        let mut o = super::super::RedisOptions::default();
+        let conf = |v: Json| v.as_object().unwrap().clone();
+        assert_eq!(
+            queue_redis(&conf(json!({"redis_queue": "redis://q:11000"})), &mut o).as_deref(),
+            Some("redis://q:11000")
+        );
+        let c = conf(json!({
+            "redis_queue": "redis://q:11000",
+            "redis_queue_sentinel_enabled": 1,
+            "redis_queue_sentinels": ["s1:26379", "s2:26380"],
+            "redis_queue_master_service": "queue",
+            "redis_queue_master_password": "p@ss",
+            "redis_queue_sentinel_password": "sp",
+        }));
+        let url = queue_redis(&c, &mut o).unwrap();
+        let parsed = super::super::sentinel::parse(&url).unwrap();
+        assert_eq!(parsed.master, "queue");
+        assert_eq!(parsed.nodes.len(), 2);
+        assert_eq!(parsed.password.as_deref(), Some("p@ss"));
+        assert_eq!(o.sentinel_password.as_deref(), Some("sp"));
+    }
 
     fn bench() -> (tempfile::TempDir, FrappeSpec) {
         let dir = tempfile::tempdir().unwrap();

@@ -47,6 +47,14 @@ pub(crate) struct RedisSection {
     pub url: Option<Spanned<String>>,
     pub serializer: Option<Serializer>,
     pub rq: Option<crate::config::RqVersion>,
+    pub ca_file: Option<Spanned<String>>,
+    pub cert_file: Option<Spanned<String>>,
+    pub key_file: Option<Spanned<String>>,
+    pub sentinels: Option<Spanned<Vec<String>>>,
+    pub master: Option<Spanned<String>>,
+    pub sentinel_username: Option<String>,
+    pub sentinel_password: Option<String>,
+    pub min_replicas_ack: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,6 +6,7 @@
 
 pub mod frappe;
 mod hooks;
+pub mod sentinel;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -220,6 +221,28 @@ pub struct EventSpec {
     pub methods: Vec<String>,
 }
 
+/// How to reach Redis beyond its URL: PEM files for a `rediss://` connection (a CA to
+/// trust instead of the system's, a client certificate with its key for servers that
+/// ask for one), the sentinels' own credentials, and how many replicas must hold a
+/// write before bench counts it as done.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RedisOptions {
+    pub ca_file: Option<PathBuf>,
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+    pub sentinel_username: Option<String>,
+    pub sentinel_password: Option<String>,
+    /// Enqueues and job ends wait (`WAIT`) for this many replicas; 0 does not wait.
+    pub min_replicas_ack: u32,
+}
+
+impl RedisOptions {
+    /// Whether TLS files are configured.
+    pub fn tls_is_set(&self) -> bool {
+        self.ca_file.is_some() || self.cert_file.is_some()
+    }
+}
+
 /// `bench dashboard` settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DashboardSpec {
@@ -252,6 +275,7 @@ pub struct Config {
     pub redis_url: String,
     /// Whether the URL came from the file, a flag or the environment.
     pub redis_url_configured: bool,
+    pub redis_options: RedisOptions,
     pub serializer: Serializer,
     pub rq: RqVersion,
     pub queues: Vec<QueueSpec>,
@@ -452,7 +476,14 @@ impl Validator<'_> {
             None => None,
         };
 
+        let mut redis_options = self.redis_options(&raw.redis, &dir)?;
         let (mut redis_url, mut redis_url_configured) = match raw.redis.url {
+            Some(u) if sentinel::is_sentinel(u.get_ref()) => {
+                if let Err(e) = sentinel::parse(u.get_ref()) {
+                    return self.err(u.span(), "redis.url", format!("`{}`: {e}; expected redis+sentinel://[user:password@]host[:port],host[:port]/<master name>[/db]", redact_url(u.get_ref())));
+                }
+                (u.into_inner(), true)
+            }
             Some(u) => {
                 if let Err(e) =
                     redis::IntoConnectionInfo::into_connection_info(u.get_ref().as_str())
@@ -463,6 +494,42 @@ impl Validator<'_> {
             }
             None => (DEFAULT_REDIS_URL.to_owned(), false),
         };
+        if let Some(nodes) = &raw.redis.sentinels {
+            let Some(master) = &raw.redis.master else {
+                return self.err(
+                    nodes.span(),
+                    "redis.sentinels",
+                    "sentinels need the name of the master they watch: set [redis] master = \"mymaster\"",
+                );
+            };
+            if nodes.get_ref().is_empty() {
+                return self.err(
+                    nodes.span(),
+                    "redis.sentinels",
+                    "the list is empty; give at least one \"host:port\"",
+                );
+            }
+            if sentinel::is_sentinel(&redis_url) {
+                return self.err(
+                    nodes.span(),
+                    "redis.sentinels",
+                    "[redis] url is a redis+sentinel:// URL already; set the sentinels in one place",
+                );
+            }
+            let base = redis_url_configured.then_some(redis_url.as_str());
+            let url = sentinel::compose(nodes.get_ref(), master.get_ref(), base);
+            if let Err(e) = sentinel::parse(&url) {
+                return self.err(nodes.span(), "redis.sentinels", e);
+            }
+            redis_url = url;
+            redis_url_configured = true;
+        } else if let Some(master) = &raw.redis.master {
+            return self.err(
+                master.span(),
+                "redis.master",
+                "a master name needs the sentinels that watch it: set [redis] sentinels = [\"host:26379\", ...]",
+            );
+        }
 
         let mut queues: Vec<QueueSpec> = BUILTIN_QUEUES
             .iter()
@@ -564,9 +631,9 @@ impl Validator<'_> {
                 bench_id = Some(frappe::bench_id(&common, b));
             }
             if !redis_url_configured
-                && let Some(serde_json::Value::String(url)) = common.get("redis_queue")
+                && let Some(found) = frappe::queue_redis(&common, &mut redis_options)
             {
-                redis_url = url.clone();
+                redis_url = found;
                 redis_url_configured = true;
             }
             for (name, timeout, workers) in frappe::worker_queues(&common) {
@@ -710,6 +777,7 @@ impl Validator<'_> {
             bench_id,
             redis_url,
             redis_url_configured,
+            redis_options,
             serializer: raw.redis.serializer.unwrap_or_default(),
             rq: raw.redis.rq.unwrap_or_default(),
             queues,
@@ -722,6 +790,63 @@ impl Validator<'_> {
             events,
             dashboard,
         })
+    }
+
+    /// The TLS files, each resolved against the hooks file's folder and readable, and
+    /// the other connection settings.
+    fn redis_options(
+        &self,
+        r: &hooks::RedisSection,
+        dir: &Path,
+    ) -> Result<RedisOptions, ConfigError> {
+        let file =
+            |v: &Option<Spanned<String>>, key: &str| -> Result<Option<PathBuf>, ConfigError> {
+                let Some(v) = v else { return Ok(None) };
+                let path = dir.join(v.get_ref());
+                match std::fs::File::open(&path) {
+                    Ok(_) => Ok(Some(path)),
+                    Err(e) => self.err(
+                        v.span(),
+                        key,
+                        format!("cannot read `{}`: {e}", path.display()),
+                    ),
+                }
+            };
+        let min_replicas_ack = match &r.min_replicas_ack {
+            None => 0,
+            Some(n) => match u32::try_from(*n.get_ref()) {
+                Ok(n) if n <= 16 => n,
+                _ => {
+                    return self.err(
+                        n.span(),
+                        "redis.min_replicas_ack",
+                        format!("{} is out of range; use 0 (do not wait) to 16", n.get_ref()),
+                    );
+                }
+            },
+        };
+        let tls = RedisOptions {
+            ca_file: file(&r.ca_file, "redis.ca_file")?,
+            cert_file: file(&r.cert_file, "redis.cert_file")?,
+            key_file: file(&r.key_file, "redis.key_file")?,
+            sentinel_username: r.sentinel_username.clone(),
+            sentinel_password: r.sentinel_password.clone(),
+            min_replicas_ack,
+        };
+        if tls.cert_file.is_some() != tls.key_file.is_some() {
+            let span = r
+                .cert_file
+                .as_ref()
+                .or(r.key_file.as_ref())
+                .map(Spanned::span)
+                .unwrap_or(0..0);
+            return self.err(
+                span,
+                "redis.cert_file",
+                "a client certificate needs its key: set both cert_file and key_file",
+            );
+        }
+        Ok(tls)
     }
 
     fn python(
@@ -983,6 +1108,42 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(text, Path::new("hooks.toml"), PathBuf::from("/srv/bench"))
+    }
+
+    #[test]
+    fn sentinels_become_one_url_and_mistakes_name_the_key() {
+        let c = parse(
+            "[redis]\nurl = \"redis://:pw@ignored/2\"\nsentinels = [\"s1:26379\", \"s2\"]\nmaster = \"mymaster\"\nsentinel_password = \"sp\"\nmin_replicas_ack = 1\n",
+        )
+        .unwrap();
+        assert_eq!(c.redis_url, "redis+sentinel://:pw@s1:26379,s2/mymaster/2");
+        assert_eq!(c.redis_options.sentinel_password.as_deref(), Some("sp"));
+        assert_eq!(c.redis_options.min_replicas_ack, 1);
+        let c = parse("[redis]\nurl = \"redis+sentinel://a,b/m/1\"\n").unwrap();
+        assert_eq!(c.redis_url, "redis+sentinel://a,b/m/1");
+        for (text, says) in [
+            (
+                "[redis]\nsentinels = [\"a\"]\n",
+                "redis.sentinels: sentinels need the name",
+            ),
+            (
+                "[redis]\nmaster = \"m\"\n",
+                "redis.master: a master name needs",
+            ),
+            (
+                "[redis]\nsentinels = []\nmaster = \"m\"\n",
+                "the list is empty",
+            ),
+            ("[redis]\nurl = \"redis+sentinel://a\"\n", "no master name"),
+            ("[redis]\nmin_replicas_ack = -1\n", "redis.min_replicas_ack"),
+            (
+                "[redis]\nsentinels = [\"a:0\"]\nmaster = \"m\"\n",
+                "not a port",
+            ),
+        ] {
+            let e = err(text);
+            assert!(e.contains(says), "{text}: {e}");
+        }
     }
 
     fn err(text: &str) -> String {

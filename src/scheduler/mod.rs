@@ -314,6 +314,10 @@ pub fn scheduled_run<'a>(s: &'a Scheduled, site: Option<&'a str>) -> ScheduledRu
 /// # Errors
 /// Only when the schedule cannot even start (Redis unreachable at start).
 pub async fn run(cfg: Arc<Config>, store: Store, log: Log, stop: CancellationToken) -> Result<()> {
+    store
+        .check_permissions()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot start the scheduler: {e}"))?;
     let mut s = Scheduler {
         me: scheduler_name(),
         events: plan::scheduled(&cfg),

@@ -88,7 +88,7 @@ impl Store {
                 inv.arg(k).arg(v);
             }
         }
-        let replies: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
+        let replies: Vec<String> = inv.invoke_async(&mut self.acked_conn()).await?;
         if replies.len() != jobs.len() {
             return Err(StoreError::Protocol(format!(
                 "enqueue script answered {} results for {} jobs",

@@ -231,13 +231,15 @@ impl Store {
         }
         let mut inv = self.scripts().finish.prepare_invoke();
         finish_args(&mut inv, worker, policy, still_running, batch);
-        let replies: Vec<String> = inv.invoke_async(&mut self.conn()).await?;
+        let replies: Vec<String> = inv.invoke_async(&mut self.acked_conn()).await?;
         parse_recorded(&replies, batch.len())
     }
 
     /// Records a batch of finished runs and, in the same script call, claims up to
     /// `max` jobs for the slots they free: a busy worker makes one round trip per job
-    /// (per batch, when several end at once). Both happen or neither does.
+    /// (per batch, when several end at once). Both happen or neither does. Not for
+    /// `[redis] min_replicas_ack`: the claimed jobs must start whether or not replicas
+    /// confirmed the ends, so those go through [`Store::finish`].
     ///
     /// # Errors
     /// Redis failures; then nothing was recorded or claimed.

@@ -14,6 +14,7 @@
 //! - [`schedule`]: the scheduler's lease, slots, ledger and delayed jobs.
 //! - [`manage`]: operator changes: requeue, purge, cancel, stop.
 
+pub mod acl;
 pub mod connect;
 pub mod enqueue;
 pub mod frappe;
@@ -28,8 +29,6 @@ pub mod schedule;
 pub mod scripts;
 pub mod timestamp;
 
-use redis::aio::ConnectionManager;
-
 pub use connect::Endpoint;
 pub use enqueue::Enqueued;
 pub use job::{JobHash, JobStatus, NewJob};
@@ -41,13 +40,17 @@ pub use query::RqWorkerVersion;
 pub enum StoreError {
     #[error("invalid Redis URL `{url}`: {reason}")]
     BadUrl { url: String, reason: String },
-    #[error("cannot reach Redis at {url}: {source}")]
+    #[error("{0}")]
+    Tls(String),
+    #[error("{0}")]
+    Permissions(String),
+    #[error("cannot reach Redis at {url}: {}", failure(source))]
     Unreachable {
         url: String,
         #[source]
         source: redis::RedisError,
     },
-    #[error("Redis command failed: {0}")]
+    #[error("Redis command failed: {}", failure(.0))]
     Redis(#[from] redis::RedisError),
     #[error(transparent)]
     Payload(#[from] payload::PayloadError),
@@ -59,26 +62,25 @@ pub enum StoreError {
     NameTaken(String),
 }
 
+/// A Redis error as an operator reads it: a refused permission is explained.
+fn failure(e: &redis::RedisError) -> String {
+    if matches!(
+        e.kind(),
+        redis::ErrorKind::Server(redis::ServerErrorKind::NoPerm)
+    ) || e.to_string().contains("NOPERM")
+    {
+        acl::explain(&e.to_string())
+    } else {
+        e.to_string()
+    }
+}
+
 impl StoreError {
     /// Whether retrying later may help: the server is away, not the request wrong.
     pub fn is_transient(&self) -> bool {
         match self {
             StoreError::Unreachable { .. } => true,
-            StoreError::Redis(e) => {
-                e.is_io_error()
-                    || e.is_connection_dropped()
-                    || e.is_connection_refusal()
-                    || e.is_timeout()
-                    || matches!(
-                        e.kind(),
-                        redis::ErrorKind::Server(
-                            redis::ServerErrorKind::BusyLoading
-                                | redis::ServerErrorKind::TryAgain
-                                | redis::ServerErrorKind::ReadOnly
-                                | redis::ServerErrorKind::MasterDown
-                        )
-                    )
-            }
+            StoreError::Redis(e) => connect::is_transient(e),
             _ => false,
         }
     }
@@ -108,7 +110,7 @@ impl Layout {
 #[derive(Clone)]
 pub struct Store {
     endpoint: Endpoint,
-    conn: ConnectionManager,
+    conn: connect::Conn,
     layout: Layout,
     /// Why this layout, for `bench doctor`.
     layout_reason: std::sync::Arc<str>,
@@ -122,7 +124,13 @@ impl Store {
     /// # Errors
     /// A bad URL, or a server that does not answer.
     pub async fn open(url: &str) -> Result<Store> {
-        let endpoint = Endpoint::parse(url)?;
+        Store::open_with(url, &crate::config::RedisOptions::default()).await
+    }
+
+    /// Like [`Store::open`], with TLS files, sentinel credentials and replica
+    /// acknowledgements.
+    pub async fn open_with(url: &str, options: &crate::config::RedisOptions) -> Result<Store> {
+        let endpoint = Endpoint::parse_with(url, options)?;
         let conn = endpoint.manager().await?;
         Ok(Store {
             endpoint,
@@ -169,7 +177,13 @@ impl Store {
     }
 
     /// The shared connection; clones multiplex over one socket.
-    pub fn conn(&self) -> ConnectionManager {
+    pub fn conn(&self) -> connect::Conn {
         self.conn.clone()
+    }
+
+    /// The shared connection, for writes that must survive a failover: each call waits
+    /// for `[redis] min_replicas_ack` replicas.
+    pub fn acked_conn(&self) -> connect::Conn {
+        self.conn.acked(&self.endpoint)
     }
 }

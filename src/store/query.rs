@@ -46,6 +46,23 @@ impl ResultEntry {
 }
 
 impl Store {
+    /// How many replicas are connected to the server bench writes to (ROLE's third
+    /// element on a master; 0 on anything else).
+    ///
+    /// # Errors
+    /// Redis failures.
+    pub async fn replicas(&self) -> Result<usize> {
+        let role: Vec<redis::Value> = redis::cmd("ROLE").query_async(&mut self.conn()).await?;
+        Ok(match (role.first(), role.get(2)) {
+            (Some(redis::Value::BulkString(r)), Some(redis::Value::Array(list)))
+                if r == b"master" =>
+            {
+                list.len()
+            }
+            _ => 0,
+        })
+    }
+
     /// Queue names from `rq:queues`, sorted; members that are not `rq:queue:*` keys
     /// are skipped (they crash `rq info`, they must not crash bench).
     pub async fn queue_names(&self) -> Result<Vec<String>> {
@@ -272,12 +289,18 @@ impl Store {
                 pipe.hgetall(keys::job(id));
             }
             let maps: Vec<redis::RedisResult<Fields>> = pipe.query_async(&mut self.conn()).await?;
-            out.extend(chunk.iter().zip(maps).map(|(id, fields)| {
-                fields
-                    .ok()
-                    .filter(|f| !f.is_empty())
-                    .map(|f| JobHash::new(id.clone(), f))
-            }));
+            for (id, fields) in chunk.iter().zip(maps) {
+                match fields {
+                    Ok(f) if !f.is_empty() => out.push(Some(JobHash::new(id.clone(), f))),
+                    // A refused read is the user's permissions, not a missing job.
+                    Err(e)
+                        if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoPerm) =>
+                    {
+                        return Err(e.into());
+                    }
+                    _ => out.push(None),
+                }
+            }
         }
         Ok(out)
     }

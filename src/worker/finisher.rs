@@ -99,11 +99,14 @@ async fn write(shared: &Arc<Shared>, batch: Vec<Ended>) {
         .into_iter()
         .map(|e| (e.finish, (e.slot, e.busy)))
         .unzip();
-    let (recorded, claim) = if shared.shutdown.warm.is_cancelled() {
-        (record(shared, &finishes, &shared.shutdown.cold).await, None)
-    } else {
-        record_and_claim(shared, &finishes, slots.len()).await
-    };
+    // Waiting for replicas, the ends are recorded on their own: a claim riding on
+    // them would strand its jobs if the acknowledgement fell short.
+    let (recorded, claim) =
+        if shared.shutdown.warm.is_cancelled() || shared.store.endpoint().replica_acks() > 0 {
+            (record(shared, &finishes, &shared.shutdown.cold).await, None)
+        } else {
+            record_and_claim(shared, &finishes, slots.len()).await
+        };
     report(shared, &finishes, &recorded);
     if let Some(claim) = claim {
         shared.report_skipped(&claim.skipped);
@@ -188,7 +191,16 @@ async fn record(
         {
             Ok(r) => {
                 shared.redis_ok();
-                return r.into_iter().map(Some).collect();
+                // After a failed attempt whose write may have landed (a lost reply, or
+                // too few replicas confirming it), a run no longer started is most
+                // likely this worker's own earlier write, not a takeover.
+                return r
+                    .into_iter()
+                    .map(|r| match r {
+                        Recorded::Lost if attempt > 0 => Some(Recorded::Ok),
+                        r => Some(r),
+                    })
+                    .collect();
             }
             Err(e) if e.is_transient() => {
                 shared.redis_error("recording job results", &e);

@@ -405,6 +405,10 @@ pub async fn run(
     };
     let ttl = cfg.worker.heartbeat_ttl;
     store
+        .check_permissions()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot start the worker: {e}"))?;
+    store
         .register_worker(&info, ttl)
         .await
         .map_err(|e| anyhow::anyhow!("cannot register the worker: {e}"))?;

@@ -12,6 +12,8 @@ mod cli;
 mod dashboard;
 /// `bench enqueue`: single, bulk, deduplication, atomicity.
 mod enqueue;
+/// Redis Sentinel failover and replica acknowledgements, with real processes.
+mod failover;
 /// Frappe's command names, flags, output and job shape.
 mod frappe;
 /// A real Frappe 15 bench and site, end to end.
@@ -34,6 +36,8 @@ mod python;
 mod rq_layout;
 /// `bench schedule`: timing, catch-up, leadership, pause, delayed jobs.
 mod schedule;
+/// Managed Redis: TLS with client certificates, ACL users.
+mod secure;
 /// `bench setup supervisor|systemd` and `bench start`.
 mod setup;
 /// `bench worker`: running, recording, shutdown, recovery, interop.

@@ -85,7 +85,8 @@ fn doctor_names_due_delayed_jobs_queues_without_workers_and_the_layout() {
         out.contains("queue short has 1 queued job and no worker listening"),
         "{out}"
     );
-    assert!(out.starts_with("RQ layout: 2 (auto:"), "{out}");
+    assert!(out.starts_with("Redis: redis://127.0.0.1:"), "{out}");
+    assert!(out.contains("\nRQ layout: 2 (auto:"), "{out}");
     // A worker on `short` only: doctor pairs it with the right queue.
     let mut w = env
         .bench()

@@ -481,11 +481,15 @@ fn a_bench_id_takes_over_the_clocks_older_releases_kept_for_it() {
     let env = Env::with_hooks(
         "bench_id = \"b1\"\n[scheduler]\nlease = 2\n[scheduler_events]\nhourly = [\"bench.noop\"]\n",
     );
-    // Data an older release wrote in the shared keys: the hourly event ran a minute ago.
-    let a_minute_ago = chrono::Utc::now().timestamp() as f64 - 60.0;
+    // Data an older release wrote in the shared keys: the hourly event ran this hour,
+    // so it is not due again before the test ends (kept clear of the hour's turn).
+    wait_for(20.0, "the hour not about to turn", || {
+        chrono::Utc::now().timestamp() % 3600 < 3600 - 15
+    });
+    let ran = chrono::Utc::now().timestamp() as f64;
     let _: () = env
         .conn()
-        .hset("rq:bench:schedule:last_run", "bench.noop", a_minute_ago)
+        .hset("rq:bench:schedule:last_run", "bench.noop", ran)
         .unwrap();
     let out = env
         .bench()
@@ -502,7 +506,7 @@ fn a_bench_id_takes_over_the_clocks_older_releases_kept_for_it() {
         .conn()
         .hget("rq:bench:b1:schedule:last_run", "bench.noop")
         .unwrap();
-    assert_eq!(kept, a_minute_ago, "the clock moved with the bench: {out}");
+    assert_eq!(kept, ran, "the clock moved with the bench: {out}");
     signal(&s, Signal::SIGTERM);
     assert_eq!(wait_exit(&mut s, 10.0), Some(0));
 }

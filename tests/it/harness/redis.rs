@@ -13,7 +13,8 @@ pub struct RedisServer {
     persistent: bool,
 }
 
-fn free_port() -> u16 {
+/// A TCP port nothing listens on now.
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

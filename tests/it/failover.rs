@@ -1,0 +1,380 @@
+//! Redis Sentinel failover with real processes on loopback: a master, two replicas
+//! (one is promoted, the other then replicates it, so writes can still wait for a
+//! replica) and three sentinels (`redis-server --sentinel`). Jobs are enqueued and drained while
+//! the master is killed with -9; workers and the scheduler carry on by themselves
+//! against the promoted replica. With `[redis] min_replicas_ack = 1` no acknowledged
+//! enqueue or job end is lost.
+
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+use redis::Commands;
+
+use crate::harness::bench::Proc;
+use crate::harness::redis::free_port;
+use crate::harness::{Env, signal, wait_exit, wait_for};
+
+fn conn(port: u16) -> redis::Connection {
+    redis::Client::open(format!("redis://127.0.0.1:{port}"))
+        .unwrap()
+        .get_connection_with_timeout(Duration::from_secs(2))
+        .unwrap()
+}
+
+fn answers(port: u16) -> bool {
+    redis::Client::open(format!("redis://127.0.0.1:{port}"))
+        .ok()
+        .and_then(|c| {
+            c.get_connection_with_timeout(Duration::from_millis(300))
+                .ok()
+        })
+        .is_some_and(|mut c| redis::cmd("PING").query::<String>(&mut c).is_ok())
+}
+
+/// Redis processes killed when the test ends, however it ends.
+struct Cluster {
+    dir: tempfile::TempDir,
+    master: u16,
+    replicas: [u16; 2],
+    sentinels: Vec<u16>,
+    children: Vec<(u16, Child)>,
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        for (_, c) in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Cluster {
+    fn start() -> Cluster {
+        let mut c = Cluster {
+            dir: tempfile::tempdir().unwrap(),
+            master: free_port(),
+            replicas: [free_port(), free_port()],
+            sentinels: (0..3).map(|_| free_port()).collect(),
+            children: Vec::new(),
+        };
+        let master = c.master;
+        c.server(master, &[]);
+        for replica in c.replicas {
+            c.server(replica, &["--replicaof", "127.0.0.1", &master.to_string()]);
+            wait_for(10.0, "replica in sync", || {
+                let info: String = redis::cmd("INFO")
+                    .arg("replication")
+                    .query(&mut conn(replica))
+                    .unwrap();
+                info.contains("master_link_status:up")
+            });
+        }
+        for s in c.sentinels.clone() {
+            let conf = c.dir.path().join(format!("sentinel-{s}.conf"));
+            std::fs::write(
+                &conf,
+                format!(
+                    "port {s}\nbind 127.0.0.1\ndir {}\n\
+                     sentinel monitor mymaster 127.0.0.1 {master} 2\n\
+                     sentinel down-after-milliseconds mymaster 1000\n\
+                     sentinel failover-timeout mymaster 10000\n\
+                     sentinel parallel-syncs mymaster 1\n",
+                    c.dir.path().display()
+                ),
+            )
+            .unwrap();
+            let child = Command::new("redis-server")
+                .arg(&conf)
+                .arg("--sentinel")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("redis-server runs as a sentinel");
+            c.children.push((s, child));
+        }
+        for s in c.sentinels.clone() {
+            wait_for(10.0, "sentinel sees both replicas", || {
+                answers(s)
+                    && redis::cmd("SENTINEL")
+                        .arg("replicas")
+                        .arg("mymaster")
+                        .query::<Vec<redis::Value>>(&mut conn(s))
+                        .is_ok_and(|r| r.len() == 2)
+            });
+        }
+        c
+    }
+
+    fn server(&mut self, port: u16, extra: &[&str]) {
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+            ])
+            .args(["--appendonly", "no", "--dir"])
+            .arg(self.dir.path())
+            .args(["--dbfilename", &format!("dump-{port}.rdb")])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server runs");
+        self.children.push((port, child));
+        wait_for(5.0, "redis-server answers", || answers(port));
+    }
+
+    fn kill(&mut self, port: u16) {
+        for (p, c) in &mut self.children {
+            if *p == port {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+        }
+    }
+
+    fn url(&self) -> String {
+        let nodes: Vec<String> = self
+            .sentinels
+            .iter()
+            .map(|p| format!("127.0.0.1:{p}"))
+            .collect();
+        format!("redis+sentinel://{}/mymaster/0", nodes.join(","))
+    }
+}
+
+/// Asserts the workers and the scheduler are still running, stops them warmly, and
+/// checks the first worker noticed Redis come back.
+fn still_running_then_stop(env: &Env, workers: &mut [Proc], scheduler: &mut Proc) {
+    for w in workers.iter_mut() {
+        assert!(matches!(w.try_wait(), Ok(None)), "a worker exited");
+        signal(w, Signal::SIGTERM);
+        assert_eq!(wait_exit(w, 20.0), Some(0));
+    }
+    signal(scheduler, Signal::SIGTERM);
+    assert_eq!(wait_exit(scheduler, 20.0), Some(0));
+    let log = std::fs::read_to_string(env.path("w0.err")).unwrap();
+    assert!(log.contains("Redis is reachable again"), "{log}");
+}
+
+/// What a failover drill ended with.
+struct Drill {
+    acked: usize,
+    /// Acknowledged jobs missing on the promoted replica.
+    lost_enqueues: usize,
+    /// Acknowledged jobs not finished once the workers settled.
+    not_finished: usize,
+}
+
+/// Enqueues `total` no-op jobs in acknowledged chunks while two workers and a
+/// scheduler run; kills the master with -9 after a third; waits for the promoted
+/// replica to hold every surviving job finished.
+fn drill(acks: u32, total: usize) -> Drill {
+    let mut cluster = Cluster::start();
+    let env = Env::with_hooks(&format!(
+        "[redis]\nmin_replicas_ack = {acks}\n[scheduler]\nlease = 3\n\
+         [scheduler_events]\nall = [\"bench.noop\"]\n"
+    ));
+    let url = cluster.url();
+    let bench = || env.bench().env("BENCH_REDIS_URL", &url);
+    let mut workers: Vec<Proc> = (0..2)
+        .map(|i| {
+            bench()
+                .args(["worker", "-n", "4"])
+                .spawn(env.dir.path(), &format!("w{i}"))
+        })
+        .collect();
+    let mut scheduler = bench().args(["schedule"]).spawn(env.dir.path(), "s");
+    let lease = "rq:bench:scheduler:lease";
+    let master = cluster.master;
+    wait_for(20.0, "scheduler leads", || {
+        conn(master).exists::<_, bool>(lease).unwrap()
+    });
+
+    let mut acked: Vec<String> = Vec::new();
+    let mut killed = false;
+    let mut chunk = 0;
+    let mut failed = 0;
+    let started = Instant::now();
+    while acked.len() < total {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "enqueueing {total} jobs took over two minutes ({} acknowledged)",
+            acked.len()
+        );
+        if !killed && acked.len() >= total / 3 {
+            let running: i64 = conn(master).zcard("rq:wip:default").unwrap();
+            println!("killing the master with {running} job(s) running");
+            cluster.kill(master);
+            killed = true;
+        }
+        let ids: Vec<String> = (0..50).map(|i| format!("f{chunk}-{i}")).collect();
+        chunk += 1;
+        let lines: String = ids
+            .iter()
+            .map(|id| {
+                format!(
+                    "{{\"method\": \"bench.sleep\", \"kwargs\": {{\"seconds\": 0.003}}, \"job_id\": \"{id}\"}}\n"
+                )
+            })
+            .collect();
+        let out = bench()
+            .args(["enqueue", "--from-file", "-"])
+            .stdin(lines)
+            .run();
+        if out.0.status.success() {
+            acked.extend(ids);
+        } else {
+            failed += 1;
+            if failed == 1 {
+                eprintln!("first refused enqueue: {}", out.stderr());
+            }
+        }
+    }
+
+    // The sentinels promoted a replica; every process found it by itself.
+    let mut promoted = None;
+    wait_for(30.0, "a replica promoted", || {
+        promoted = cluster.replicas.into_iter().find(|p| {
+            let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut conn(*p)).unwrap();
+            matches!(role.first(), Some(redis::Value::BulkString(r)) if r == b"master")
+        });
+        promoted.is_some()
+    });
+    let replica = promoted.expect("found above");
+    let doctor = bench().args(["doctor"]).run().stdout();
+    assert!(
+        doctor.contains(&format!(
+            "master 127.0.0.1:{replica}, found through the sentinels"
+        )),
+        "{doctor}"
+    );
+    if acks > 0 {
+        assert!(
+            doctor.contains("writes wait for 1 replica(s), 1 connected"),
+            "{doctor}"
+        );
+    }
+    let mut c = conn(replica);
+    let before: i64 = c.pttl(lease).unwrap_or(-2);
+    wait_for(20.0, "scheduler renews its lease on the new master", || {
+        conn(replica).pttl::<_, i64>(lease).unwrap_or(-2) > before.max(0)
+    });
+    let job_exists =
+        |c: &mut redis::Connection, id: &str| -> bool { c.exists(format!("rq:job:{id}")).unwrap() };
+    let surviving: Vec<&String> = acked.iter().filter(|id| job_exists(&mut c, id)).collect();
+    let finished = |c: &mut redis::Connection| -> HashSet<String> {
+        c.zrange::<_, Vec<String>>("rq:finished:default", 0, -1)
+            .unwrap()
+            .into_iter()
+            .collect()
+    };
+    // Settled: every surviving job finished, or nothing queued and no job finishing
+    // for three seconds (a job whose end the failover lost stays started).
+    let mut last = (0, Instant::now());
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let mut c = conn(replica);
+        let done = finished(&mut c);
+        if surviving.iter().all(|id| done.contains(*id)) {
+            break;
+        }
+        let queued: i64 = c.llen("rq:queue:default").unwrap();
+        if done.len() != last.0 {
+            last = (done.len(), Instant::now());
+        } else if queued == 0 && last.1.elapsed() > Duration::from_secs(3) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "jobs still finishing after 90 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let done = finished(&mut c);
+    still_running_then_stop(&env, &mut workers, &mut scheduler);
+    Drill {
+        acked: acked.len(),
+        lost_enqueues: acked.len() - surviving.len(),
+        not_finished: surviving.iter().filter(|id| !done.contains(**id)).count(),
+    }
+}
+
+#[test]
+fn sentinel_failover_with_replica_acks_loses_no_acknowledged_job() {
+    let d = drill(1, 10_000);
+    println!(
+        "min_replicas_ack = 1: {} jobs acknowledged, {} lost at enqueue, {} not finished",
+        d.acked, d.lost_enqueues, d.not_finished
+    );
+    assert_eq!((d.lost_enqueues, d.not_finished), (0, 0));
+}
+
+#[test]
+fn sentinel_failover_without_acks_carries_on() {
+    let d = drill(0, 10_000);
+    // Without waiting for the replica some acknowledged writes may be lost; the
+    // number is reported, and every job that survived still runs to the end.
+    println!(
+        "min_replicas_ack = 0: {} jobs acknowledged, {} lost at enqueue, {} finishes lost (left started)",
+        d.acked, d.lost_enqueues, d.not_finished
+    );
+    assert!(d.acked >= 10_000);
+}
+
+/// Drains 10,000 jobs while redis-server (append-only, fsync always) is killed and
+/// restarted twice and once stopped for 30 s: nothing is lost, and the workers and
+/// the scheduler carry on by themselves.
+#[test]
+fn redis_restarts_and_a_long_stop_lose_nothing() {
+    let mut env =
+        Env::persistent("[scheduler]\nlease = 3\n[scheduler_events]\nall = [\"bench.noop\"]\n");
+    let total = 10_000;
+    let lines: String = (0..total)
+        .map(|i| {
+            format!(
+                "{{\"method\": \"bench.sleep\", \"kwargs\": {{\"seconds\": 0.004}}, \"job_id\": \"d{i}\"}}\n"
+            )
+        })
+        .collect();
+    env.bench()
+        .args(["enqueue", "--from-file", "-"])
+        .stdin(lines)
+        .ok();
+    let mut workers: Vec<Proc> = (0..2)
+        .map(|i| {
+            env.bench()
+                .args(["worker", "-n", "4"])
+                .spawn(env.dir.path(), &format!("w{i}"))
+        })
+        .collect();
+    let mut scheduler = env.bench().args(["schedule"]).spawn(env.dir.path(), "s");
+    let finished = |env: &Env| -> i64 { env.conn().zcard("rq:finished:default").unwrap() };
+    for (after, down) in [(2_000, 0), (4_000, 0), (6_000, 30)] {
+        wait_for(60.0, &format!("{after} jobs finished"), || {
+            finished(&env) >= after
+        });
+        env.redis.kill();
+        if down > 0 {
+            // The outage itself, not a wait for something to happen.
+            std::thread::sleep(Duration::from_secs(down));
+        }
+        env.redis.restart();
+    }
+    wait_for(120.0, "every job finished", || finished(&env) == total);
+    let mut c = env.conn();
+    assert_eq!(c.zcard::<_, i64>("rq:failed:default").unwrap(), 0);
+    assert_eq!(c.zcard::<_, i64>("rq:wip:default").unwrap(), 0);
+    assert_eq!(c.llen::<_, i64>("rq:queue:default").unwrap(), 0);
+    let lease = "rq:bench:scheduler:lease";
+    let before: i64 = c.pttl(lease).unwrap_or(-2);
+    wait_for(
+        20.0,
+        "scheduler renews its lease after the restarts",
+        || env.conn().pttl::<_, i64>(lease).unwrap_or(-2) > before.max(0),
+    );
+    still_running_then_stop(&env, &mut workers, &mut scheduler);
+}
