@@ -11,6 +11,7 @@
 //! pipeline on one connection, so they cost one round trip and `WAIT` covers exactly
 //! that write. Too few acknowledgements is an error the caller retries or reports.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -18,10 +19,9 @@ use std::time::{Duration, Instant};
 use redis::aio::{
     ConnectionLike, ConnectionManager, ConnectionManagerConfig, MultiplexedConnection, PubSub,
 };
-use redis::sentinel::{SentinelClient, SentinelClientBuilder, SentinelServerType};
 use redis::{
     AsyncConnectionConfig, Client, ClientTlsConfig, Cmd, ConnectionAddr, IntoConnectionInfo,
-    Pipeline, RedisError, RedisFuture, RedisResult, TlsCertificates, TlsMode, Value,
+    Pipeline, RedisConnectionInfo, RedisError, RedisFuture, RedisResult, TlsCertificates, Value,
 };
 
 use super::StoreError;
@@ -37,6 +37,10 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const ACK_TIMEOUT_MS: u64 = 2000;
 /// The sentinels are asked again at most this often, however many commands fail.
 const LOOKUP_EVERY: Duration = Duration::from_millis(200);
+/// And at least this often while a process runs.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
+/// A sentinel that takes longer than this to answer is left out of a lookup.
+const SENTINEL_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// Whether a Redis error is the kind that passes: the server is away, restarting,
 /// loading, or no longer the master. Such a command is retried; nothing is wrong with it.
@@ -72,7 +76,11 @@ enum Target {
 
 /// The master as the sentinels last named it.
 struct Failover {
-    sentinels: tokio::sync::Mutex<SentinelClient>,
+    /// One client per sentinel, with the connection last opened to it.
+    sentinels: tokio::sync::Mutex<Vec<(Client, Option<MultiplexedConnection>)>>,
+    service: String,
+    /// How to reach a master at an address the sentinels give.
+    node: NodeSettings,
     /// The master last found, with the generation it was found in.
     master: Mutex<Option<(u64, Client)>>,
     /// Bumped each time the sentinels name a different master, so connections to the
@@ -80,6 +88,8 @@ struct Failover {
     generation: AtomicU64,
     last_lookup: Mutex<Option<Instant>>,
     db: i64,
+    /// Whether a task asks the sentinels periodically; see [`Failover::watch`].
+    watching: std::sync::atomic::AtomicBool,
 }
 
 impl Failover {
@@ -105,7 +115,7 @@ impl Failover {
                 return Ok(cur);
             }
         }
-        let found = sentinels.async_get_client().await;
+        let found = self.ask(&mut sentinels).await;
         *self.last_lookup.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
         let client = found?;
         let mut master = self.master.lock().unwrap_or_else(|p| p.into_inner());
@@ -119,6 +129,100 @@ impl Failover {
         Ok(master.clone().expect("set above"))
     }
 
+    /// The master the newest view among the sentinels names, after checking with
+    /// ROLE that it is one. Sentinels learn of a failover one after another, and for
+    /// a few seconds a stale one still names the old master, which may still be up
+    /// and accepting writes that the failover will discard: the highest
+    /// `config-epoch` is the newest view.
+    async fn ask(
+        &self,
+        sentinels: &mut [(Client, Option<MultiplexedConnection>)],
+    ) -> RedisResult<Client> {
+        let cfg = AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(SENTINEL_TIMEOUT))
+            .set_response_timeout(Some(SENTINEL_TIMEOUT));
+        let service = self.service.as_str();
+        let views = futures_util::future::join_all(sentinels.iter_mut().map(|(client, cached)| {
+            let cfg = cfg.clone();
+            async move {
+                if cached.is_none() {
+                    *cached = Some(
+                        client
+                            .get_multiplexed_async_connection_with_config(&cfg)
+                            .await?,
+                    );
+                }
+                let conn = cached.as_mut().expect("connected above");
+                let reply = redis::pipe()
+                    .cmd("SENTINEL")
+                    .arg("get-master-addr-by-name")
+                    .arg(service)
+                    .cmd("SENTINEL")
+                    .arg("MASTER")
+                    .arg(service)
+                    .query_async::<(Option<(String, u16)>, HashMap<String, String>)>(conn)
+                    .await;
+                if reply.is_err() {
+                    *cached = None;
+                }
+                reply
+            }
+        }))
+        .await;
+        let (named, mut last_err) = candidates(views);
+        for (_, host, port) in named {
+            let client = self.node.client(&host, port)?;
+            let role = async {
+                let mut conn = client
+                    .get_multiplexed_async_connection_with_config(&cfg)
+                    .await?;
+                redis::cmd("ROLE")
+                    .query_async::<Vec<Value>>(&mut conn)
+                    .await
+            }
+            .await;
+            match role {
+                Ok(r) if matches!(r.first(), Some(Value::BulkString(r)) if r == b"master") => {
+                    return Ok(client);
+                }
+                Ok(_) => {
+                    last_err = Some(RedisError::from((
+                        redis::ErrorKind::Server(redis::ServerErrorKind::ReadOnly),
+                        "the master the sentinels name is not a master (yet)",
+                        format!("{host}:{port}"),
+                    )));
+                }
+                Err(e) => last_err = Some(e),
+            }
+        }
+        Err(last_err.unwrap_or_else(|| {
+            RedisError::from((
+                redis::ErrorKind::Io,
+                "no sentinel names a reachable master (a failover may be under way)",
+                service.to_owned(),
+            ))
+        }))
+    }
+
+    /// Asks the sentinels every [`WATCH_EVERY`] for as long as the endpoint lives. A
+    /// failover that leaves the old master up (a manual one, a partition) gives no
+    /// error to notice it by: the old master goes on answering, unaware, until the
+    /// sentinels demote it seconds later, and a worker blocked on it would not see
+    /// the jobs enqueued on the new one.
+    fn watch(self: &Arc<Self>) {
+        if self.watching.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let me = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(WATCH_EVERY).await;
+                let Some(f) = me.upgrade() else { return };
+                let _ = f.lookup(true).await;
+            }
+        });
+    }
+
     /// A client for the master, looking it up again first when `fresh`.
     async fn client(&self, fresh: bool) -> RedisResult<Client> {
         match self.current() {
@@ -126,6 +230,43 @@ impl Failover {
             _ => self.lookup(true).await.map(|(_, c)| c),
         }
     }
+}
+
+/// What one sentinel said: the address it gives for the master, and its
+/// `SENTINEL MASTER` fields.
+type View = RedisResult<(Option<(String, u16)>, HashMap<String, String>)>;
+
+/// The addresses the sentinels give, newest view (highest `config-epoch`) first, and
+/// the last error met. The address a sentinel gives is the promoted replica once a
+/// failover got that far, else the master it watches, which is left out while that
+/// sentinel holds it down.
+fn candidates(views: Vec<View>) -> (Vec<(i64, String, u16)>, Option<RedisError>) {
+    let mut last_err = None;
+    let mut named: Vec<(i64, String, u16)> = Vec::new();
+    for view in views {
+        match view {
+            Ok((Some((host, port)), m)) => {
+                let epoch = m
+                    .get("config-epoch")
+                    .and_then(|e| e.parse().ok())
+                    .unwrap_or(0);
+                let watched = m.get("ip") == Some(&host)
+                    && m.get("port").and_then(|p| p.parse::<u16>().ok()) == Some(port);
+                let down = m.get("flags").is_some_and(|f| {
+                    f.split(',')
+                        .any(|f| matches!(f, "s_down" | "o_down" | "disconnected"))
+                });
+                if !(watched && down) {
+                    named.push((epoch, host, port));
+                }
+            }
+            Ok((None, _)) => {}
+            Err(e) => last_err = Some(e),
+        }
+    }
+    named.sort_by_key(|n| std::cmp::Reverse(n.0));
+    named.dedup_by(|a, b| a.1 == b.1 && a.2 == b.2);
+    (named, last_err)
 }
 
 fn manager_config() -> ConnectionManagerConfig {
@@ -176,16 +317,9 @@ impl Endpoint {
         };
         let target = if sentinel::is_sentinel(url) {
             let parsed = sentinel::parse(url).map_err(bad)?;
-            let db = parsed.db;
-            let client =
-                sentinel_client(&parsed, options, certificates).map_err(|e| bad(e.to_string()))?;
-            Target::Sentinel(Arc::new(Failover {
-                sentinels: tokio::sync::Mutex::new(client),
-                master: Mutex::new(None),
-                generation: AtomicU64::new(0),
-                last_lookup: Mutex::new(None),
-                db,
-            }))
+            Target::Sentinel(Arc::new(
+                failover(&parsed, options, certificates).map_err(|e| bad(e.to_string()))?,
+            ))
         } else {
             let info = url.into_connection_info().map_err(|e| bad(e.to_string()))?;
             // No CLIENT SETINFO on connect: one command fewer for a restricted ACL user
@@ -226,6 +360,17 @@ impl Endpoint {
         }
     }
 
+    /// Changes each time the sentinels name a different master (always 0 without
+    /// them): a connection of its own opened under an older value may be talking to
+    /// a demoted master, which can keep a blocked command or a subscription quiet
+    /// without any error, and is opened again.
+    pub fn generation(&self) -> u64 {
+        match &self.target {
+            Target::Direct(_) => 0,
+            Target::Sentinel(f) => f.generation.load(Ordering::SeqCst),
+        }
+    }
+
     /// How many replicas each acknowledged write waits for.
     pub fn replica_acks(&self) -> u32 {
         self.acks
@@ -251,6 +396,7 @@ impl Endpoint {
                 let manager = ConnectionManager::new_with_config(client, manager_config())
                     .await
                     .map_err(|e| self.unreachable(e))?;
+                failover.watch();
                 Ok(Conn {
                     inner: Inner::Routed(Arc::new(Routed {
                         failover: failover.clone(),
@@ -320,48 +466,77 @@ fn certificates(options: &RedisOptions) -> Result<TlsCertificates, StoreError> {
     })
 }
 
-fn sentinel_client(
-    url: &SentinelUrl,
-    options: &RedisOptions,
+/// How a connection to a server the sentinels name (or to a sentinel) is opened:
+/// TLS or not, with which certificates and Redis settings.
+struct NodeSettings {
+    tls: bool,
     certificates: Option<TlsCertificates>,
-) -> RedisResult<SentinelClient> {
-    let nodes = url.nodes.iter().map(|(host, port)| {
-        if url.tls {
+    redis: RedisConnectionInfo,
+}
+
+impl NodeSettings {
+    fn client(&self, host: &str, port: u16) -> RedisResult<Client> {
+        let addr = if self.tls {
             ConnectionAddr::TcpTls {
-                host: host.clone(),
-                port: *port,
+                host: host.to_owned(),
+                port,
                 insecure: false,
                 tls_params: None,
             }
         } else {
-            ConnectionAddr::Tcp(host.clone(), *port)
-        }
-    });
-    let mut b = SentinelClientBuilder::new(nodes, &url.master, SentinelServerType::Master)?
-        .set_client_to_redis_db(url.db);
-    if let Some(u) = &url.username {
-        b = b.set_client_to_redis_username(u);
-    }
-    if let Some(p) = &url.password {
-        b = b.set_client_to_redis_password(p);
-    }
-    if let Some(u) = &options.sentinel_username {
-        b = b.set_client_to_sentinel_username(u);
-    }
-    if let Some(p) = &options.sentinel_password {
-        b = b.set_client_to_sentinel_password(p);
-    }
-    if url.tls {
-        b = b
-            .set_client_to_redis_tls_mode(TlsMode::Secure)
-            .set_client_to_sentinel_tls_mode(TlsMode::Secure);
-        if let Some(c) = certificates {
-            b = b
-                .set_client_to_redis_certificates(c.clone())
-                .set_client_to_sentinel_certificates(c);
+            ConnectionAddr::Tcp(host.to_owned(), port)
+        };
+        let info = addr
+            .into_connection_info()?
+            .set_redis_settings(self.redis.clone());
+        match &self.certificates {
+            Some(c) => Client::build_with_tls(info, c.clone()),
+            None => Client::open(info),
         }
     }
-    b.build()
+}
+
+fn failover(
+    url: &SentinelUrl,
+    options: &RedisOptions,
+    certificates: Option<TlsCertificates>,
+) -> RedisResult<Failover> {
+    let settings = |user: &Option<String>, password: &Option<String>, db: i64| {
+        let mut r = RedisConnectionInfo::default()
+            .set_skip_set_lib_name()
+            .set_db(db);
+        if let Some(u) = user {
+            r = r.set_username(u);
+        }
+        if let Some(p) = password {
+            r = r.set_password(p);
+        }
+        r
+    };
+    let to_sentinels = NodeSettings {
+        tls: url.tls,
+        certificates: certificates.clone(),
+        redis: settings(&options.sentinel_username, &options.sentinel_password, 0),
+    };
+    let sentinels = url
+        .nodes
+        .iter()
+        .map(|(host, port)| to_sentinels.client(host, *port).map(|c| (c, None)))
+        .collect::<RedisResult<Vec<_>>>()?;
+    Ok(Failover {
+        sentinels: tokio::sync::Mutex::new(sentinels),
+        service: url.master.clone(),
+        node: NodeSettings {
+            tls: url.tls,
+            certificates,
+            redis: settings(&url.username, &url.password, url.db),
+        },
+        master: Mutex::new(None),
+        generation: AtomicU64::new(0),
+        last_lookup: Mutex::new(None),
+        db: url.db,
+        watching: std::sync::atomic::AtomicBool::new(false),
+    })
 }
 
 /// The connection every ordinary command goes through. Cheap to clone; clones share
@@ -521,6 +696,43 @@ impl ConnectionLike for Conn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_newest_view_of_the_sentinels_comes_first() {
+        let view = |addr: (&str, u16), watched: (&str, u16), flags: &str, epoch: i64| -> View {
+            let m = [
+                ("ip", watched.0.to_owned()),
+                ("port", watched.1.to_string()),
+                ("flags", flags.to_owned()),
+                ("config-epoch", epoch.to_string()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+            Ok((Some((addr.0.to_owned(), addr.1)), m))
+        };
+        let old = ("10.0.0.1", 6379);
+        let new = ("10.0.0.2", 6379);
+        let (named, _) = candidates(vec![
+            view(old, old, "master", 0),
+            view(new, old, "master,failover_in_progress", 1),
+            view(old, old, "master", 0),
+        ]);
+        assert_eq!(
+            named,
+            vec![
+                (1, "10.0.0.2".to_owned(), 6379),
+                (0, "10.0.0.1".to_owned(), 6379)
+            ]
+        );
+        // A sentinel holding its master down does not offer it.
+        let (named, err) = candidates(vec![
+            view(old, old, "master,o_down", 0),
+            Err(RedisError::from((redis::ErrorKind::Io, "gone"))),
+        ]);
+        assert!(named.is_empty());
+        assert!(err.is_some());
+    }
 
     #[test]
     fn urls_parse_or_say_why() {

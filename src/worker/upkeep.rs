@@ -85,6 +85,7 @@ pub(super) async fn listen(shared: Arc<Shared>, shutdown: Shutdown, stop: Cancel
     let channel = keys::pubsub(&shared.info.name);
     let mut attempt = 0;
     while !stop.is_cancelled() {
+        let generation = shared.store.endpoint().generation();
         let mut pubsub = match shared.store.endpoint().pubsub().await {
             Ok(p) => p,
             Err(_) => {
@@ -100,9 +101,17 @@ pub(super) async fn listen(shared: Arc<Shared>, shutdown: Shutdown, stop: Cancel
         }
         attempt = 0;
         let mut messages = pubsub.on_message();
+        // Behind sentinels, a subscription to a master since demoted hears nothing.
+        let mut moved = tokio::time::interval(std::time::Duration::from_secs(1));
         loop {
             let msg = tokio::select! {
                 m = messages.next() => m,
+                _ = moved.tick() => {
+                    if shared.store.endpoint().generation() == generation {
+                        continue;
+                    }
+                    break;
+                }
                 () = stop.cancelled() => return,
             };
             let Some(msg) = msg else { break };

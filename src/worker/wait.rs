@@ -35,6 +35,7 @@ pub(super) fn spawn(
             );
             tokio::spawn(async move {
                 let mut conn = None;
+                let mut generation = 0;
                 let mut attempt = 0;
                 loop {
                     while !*idle.borrow_and_update() {
@@ -46,8 +47,13 @@ pub(super) fn spawn(
                     if stop.is_cancelled() {
                         return;
                     }
+                    let endpoint = shared.store.endpoint();
+                    if generation != endpoint.generation() {
+                        conn = None;
+                    }
                     if conn.is_none() {
-                        match shared.store.endpoint().dedicated().await {
+                        generation = endpoint.generation();
+                        match endpoint.dedicated().await {
                             Ok(c) => conn = Some(c),
                             Err(e) => {
                                 shared.redis_error("waiting for jobs", &e);

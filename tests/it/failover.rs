@@ -325,6 +325,75 @@ fn sentinel_failover_without_acks_carries_on() {
     assert!(d.acked >= 10_000);
 }
 
+/// A manual failover (`SENTINEL FAILOVER`) leaves the old master running as a
+/// replica, which refuses writes with READONLY: a worker connected to it moves to
+/// the new master by itself and runs what is enqueued there.
+#[test]
+fn a_demoted_master_is_left_for_the_new_one() {
+    let cluster = Cluster::start();
+    let env = Env::new();
+    let url = cluster.url();
+    let bench = || env.bench().env("BENCH_REDIS_URL", &url);
+    let mut worker = bench().args(["worker"]).spawn(env.dir.path(), "w");
+    let first = bench().args(["enqueue", "bench.noop"]).ok().stdout();
+    let old = cluster.master;
+    let status = |port: u16, id: &str| -> Option<String> {
+        conn(port)
+            .hget(format!("rq:job:{}", id.trim()), "status")
+            .unwrap()
+    };
+    wait_for(10.0, "the first job finished", || {
+        status(old, &first).as_deref() == Some("finished")
+    });
+    // A sentinel refuses (NOGOODSLAVE) until it has refreshed what it knows of the
+    // replicas.
+    wait_for(30.0, "a sentinel to start the failover", || {
+        redis::cmd("SENTINEL")
+            .arg("FAILOVER")
+            .arg("mymaster")
+            .query::<String>(&mut conn(cluster.sentinels[0]))
+            .is_ok()
+    });
+    let mut promoted = None;
+    wait_for(30.0, "a replica promoted", || {
+        promoted = cluster.replicas.into_iter().find(|p| {
+            let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut conn(*p)).unwrap();
+            matches!(role.first(), Some(redis::Value::BulkString(r)) if r == b"master")
+        });
+        promoted.is_some()
+    });
+    let new = promoted.expect("found above");
+    // Once the sentinels name it, clients find it; the old master goes on answering
+    // as a master until the sentinels get round to demoting it, seconds later.
+    wait_for(20.0, "the sentinels name the new master", || {
+        redis::cmd("SENTINEL")
+            .arg("get-master-addr-by-name")
+            .arg("mymaster")
+            .query::<(String, u16)>(&mut conn(cluster.sentinels[0]))
+            .is_ok_and(|(_, port)| port == new)
+    });
+    let second = bench().args(["enqueue", "bench.noop"]).ok().stdout();
+    assert!(
+        conn(new)
+            .exists::<_, bool>(format!("rq:job:{}", second.trim()))
+            .unwrap(),
+        "enqueued on the new master"
+    );
+    // Within a watch interval or two, long before the old master is demoted.
+    let deadline = Instant::now() + Duration::from_secs(4);
+    while status(new, &second).as_deref() != Some("finished") {
+        assert!(
+            Instant::now() < deadline,
+            "the second job did not finish on the new master; worker log:\n{}",
+            std::fs::read_to_string(env.path("w.err")).unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(matches!(worker.try_wait(), Ok(None)), "the worker exited");
+    signal(&worker, Signal::SIGTERM);
+    assert_eq!(wait_exit(&mut worker, 20.0), Some(0));
+}
+
 /// Drains 10,000 jobs while redis-server (append-only, fsync always) is killed and
 /// restarted twice and once stopped for 30 s: nothing is lost, and the workers and
 /// the scheduler carry on by themselves.
