@@ -139,6 +139,19 @@ impl Cluster {
         }
     }
 
+    /// The replica the sentinels promoted, once one answers ROLE as a master.
+    fn promoted(&self) -> u16 {
+        let mut promoted = None;
+        wait_for(30.0, "a replica promoted", || {
+            promoted = self.replicas.into_iter().find(|p| {
+                let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut conn(*p)).unwrap();
+                matches!(role.first(), Some(redis::Value::BulkString(r)) if r == b"master")
+            });
+            promoted.is_some()
+        });
+        promoted.expect("found above")
+    }
+
     fn url(&self) -> String {
         let nodes: Vec<String> = self
             .sentinels
@@ -239,15 +252,7 @@ fn drill(acks: u32, total: usize) -> Drill {
     }
 
     // The sentinels promoted a replica; every process found it by itself.
-    let mut promoted = None;
-    wait_for(30.0, "a replica promoted", || {
-        promoted = cluster.replicas.into_iter().find(|p| {
-            let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut conn(*p)).unwrap();
-            matches!(role.first(), Some(redis::Value::BulkString(r)) if r == b"master")
-        });
-        promoted.is_some()
-    });
-    let replica = promoted.expect("found above");
+    let replica = cluster.promoted();
     let doctor = bench().args(["doctor"]).run().stdout();
     assert!(
         doctor.contains(&format!(
@@ -354,15 +359,7 @@ fn a_demoted_master_is_left_for_the_new_one() {
             .query::<String>(&mut conn(cluster.sentinels[0]))
             .is_ok()
     });
-    let mut promoted = None;
-    wait_for(30.0, "a replica promoted", || {
-        promoted = cluster.replicas.into_iter().find(|p| {
-            let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut conn(*p)).unwrap();
-            matches!(role.first(), Some(redis::Value::BulkString(r)) if r == b"master")
-        });
-        promoted.is_some()
-    });
-    let new = promoted.expect("found above");
+    let new = cluster.promoted();
     // Once the sentinels name it, clients find it; the old master goes on answering
     // as a master until the sentinels get round to demoting it, seconds later.
     wait_for(20.0, "the sentinels name the new master", || {
@@ -399,8 +396,12 @@ fn a_demoted_master_is_left_for_the_new_one() {
 /// the scheduler carry on by themselves.
 #[test]
 fn redis_restarts_and_a_long_stop_lose_nothing() {
-    let mut env =
-        Env::persistent("[scheduler]\nlease = 3\n[scheduler_events]\nall = [\"bench.noop\"]\n");
+    // A claim whose reply a kill cut off leaves its jobs started with no worker
+    // running them until their heartbeat deadline passes; a short one recovers
+    // them within the test.
+    let mut env = Env::persistent(
+        "[worker]\nheartbeat_ttl = 10\n[scheduler]\nlease = 3\n[scheduler_events]\nall = [\"bench.noop\"]\n",
+    );
     let total = 10_000;
     let lines: String = (0..total)
         .map(|i| {
@@ -433,7 +434,31 @@ fn redis_restarts_and_a_long_stop_lose_nothing() {
         }
         env.redis.restart();
     }
-    wait_for(120.0, "every job finished", || finished(&env) == total);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while finished(&env) < total {
+        if Instant::now() > deadline {
+            let mut c = env.conn();
+            let wip: Vec<String> = c.zrange("rq:wip:default", 0, -1).unwrap();
+            let queued: i64 = c.llen("rq:queue:default").unwrap();
+            let failed: i64 = c.zcard("rq:failed:default").unwrap();
+            let logs: String = ["w0.err", "w1.err", "w0.out", "w1.out"]
+                .iter()
+                .map(|f| {
+                    let text = std::fs::read_to_string(env.path(f)).unwrap_or_default();
+                    let tail: Vec<&str> = text.lines().rev().take(15).collect();
+                    format!(
+                        "--- {f}\n{}\n",
+                        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                    )
+                })
+                .collect();
+            panic!(
+                "{} of {total} finished; started {wip:?}, queued {queued}, failed {failed}\n{logs}",
+                finished(&env)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let mut c = env.conn();
     assert_eq!(c.zcard::<_, i64>("rq:failed:default").unwrap(), 0);
     assert_eq!(c.zcard::<_, i64>("rq:wip:default").unwrap(), 0);
