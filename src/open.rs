@@ -13,17 +13,46 @@ use anyhow::Result;
 use crate::config::{Config, RqVersion};
 use crate::store::{Layout, RqWorkerVersion, Store};
 
+/// How long a command waits for the sentinels to name a reachable master: a failover
+/// takes the sentinels' `down-after-milliseconds` plus a few seconds.
+const FAILOVER_PATIENCE: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Connects to the configured Redis and settles the layout.
 ///
 /// # Errors
 /// An unreachable Redis, with a hint naming the setting to fix.
 pub async fn store(cfg: &Config) -> Result<Store> {
-    let store = Store::open_with(&cfg.redis_url, &cfg.redis_options).await.map_err(|e| {
-        anyhow::anyhow!(
-            "{e}\nhint: start redis-server, or point [redis] url in {} (or --redis-url) at a running one",
-            cfg.source_shown()
-        )
-    })?;
+    // Behind sentinels, a master that cannot be reached is most likely a failover
+    // under way: wait for the sentinels to name the new one, as the long-running
+    // processes do, rather than fail a command typed during those seconds.
+    let patience = if crate::config::sentinel::is_sentinel(&cfg.redis_url) {
+        FAILOVER_PATIENCE
+    } else {
+        std::time::Duration::ZERO
+    };
+    let started = std::time::Instant::now();
+    let mut attempt = 0;
+    let store = loop {
+        match Store::open_with(&cfg.redis_url, &cfg.redis_options).await {
+            Ok(s) => break s,
+            Err(e) if e.is_transient() && started.elapsed() < patience => {
+                attempt += 1;
+                if attempt == 1 {
+                    eprintln!(
+                        "{e}; waiting up to {}s for the sentinels to name a master",
+                        patience.as_secs()
+                    );
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
+            Err(e) => {
+                return Err(anyhow::anyhow!(
+                    "{e}\nhint: start redis-server, or point [redis] url in {} (or --redis-url) at a running one",
+                    cfg.source_shown()
+                ));
+            }
+        }
+    };
     let (layout, why) = match cfg.rq {
         RqVersion::V1 => (
             Layout::Rq1,

@@ -330,6 +330,36 @@ fn sentinel_failover_without_acks_carries_on() {
     assert!(d.acked >= 10_000);
 }
 
+/// A command typed while the sentinels are still failing over a dead master waits
+/// for the new one instead of failing.
+#[test]
+fn an_enqueue_during_a_failover_waits_for_the_new_master() {
+    let mut cluster = Cluster::start();
+    let env = Env::new();
+    let url = cluster.url();
+    let old = cluster.master;
+    cluster.kill(old);
+    let out = env
+        .bench()
+        .env("BENCH_REDIS_URL", &url)
+        .args(["enqueue", "bench.noop"])
+        .ok();
+    let id = out.stdout();
+    assert!(
+        out.stderr()
+            .contains("waiting up to 20s for the sentinels to name a master"),
+        "{}",
+        out.stderr()
+    );
+    let new = cluster.promoted();
+    assert!(
+        conn(new)
+            .exists::<_, bool>(format!("rq:job:{}", id.trim()))
+            .unwrap(),
+        "enqueued on the new master"
+    );
+}
+
 /// A manual failover (`SENTINEL FAILOVER`) leaves the old master running as a
 /// replica, which refuses writes with READONLY: a worker connected to it moves to
 /// the new master by itself and runs what is enqueued there.
