@@ -84,16 +84,21 @@ impl Output {
         }
     }
 
-    /// Reads whatever is already in the pipe, without waiting.
+    /// Reads whatever is already in the pipe, without waiting. The child writes its
+    /// output before its result frame, so by the time the frame is read the output
+    /// is in the pipe, but the reactor may not have seen it yet: the pipe is read
+    /// directly (it is non-blocking) rather than through `try_read`, which trusts
+    /// the reactor's last word and would leave the job's last lines behind.
     fn drain_now(&mut self, log: &Log, tag: &str) {
         let mut chunk = [0u8; 8192];
         while self.open {
-            match self.pipe.try_read(&mut chunk) {
+            match nix::unistd::read(&self.pipe, &mut chunk) {
                 Ok(0) => self.open = false,
                 Ok(n) => {
                     self.buf.extend_from_slice(&chunk[..n]);
                     self.emit(log, tag, false);
                 }
+                Err(nix::errno::Errno::EINTR) => {}
                 Err(_) => break,
             }
         }
