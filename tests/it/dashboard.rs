@@ -763,15 +763,9 @@ fn in_a_real_browser_a_failed_job_is_opened_and_retried() {
         c.goto(&format!("{}/jobs?state=queued", d.base)).await.unwrap();
         c.wait().for_element(Locator::LinkText(&failed)).await.unwrap();
         let late = env.enqueue(&["bench.noop", "--job-id", "arrived-later"]);
-        let seen = async {
-            loop {
-                if c.source().await.unwrap().contains(&late) {
-                    return;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            }
-        };
-        tokio::time::timeout(std::time::Duration::from_secs(15), seen)
+        c.wait()
+            .at_most(std::time::Duration::from_secs(15))
+            .for_element(Locator::LinkText(&late))
             .await
             .expect("the page refreshed itself");
         save("5-live.png", c.screenshot().await.unwrap());

@@ -283,22 +283,20 @@ fn drill(acks: u32, total: usize) -> Drill {
     // Settled: every surviving job finished, or nothing queued and no job finishing
     // for three seconds (a job whose end the failover lost stays started).
     let mut last = (0, Instant::now());
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
+    wait_for(90.0, "the surviving jobs to finish or settle", || {
         let mut c = conn(replica);
         let done = finished(&mut c);
         if surviving.iter().all(|id| done.contains(*id)) {
-            break;
+            return true;
         }
         let queued: i64 = c.llen("rq:queue:default").unwrap();
         if done.len() != last.0 {
             last = (done.len(), Instant::now());
-        } else if queued == 0 && last.1.elapsed() > Duration::from_secs(3) {
-            break;
+            false
+        } else {
+            queued == 0 && last.1.elapsed() > Duration::from_secs(3)
         }
-        assert!(Instant::now() < deadline, "jobs still finishing after 90 s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    });
     let done = finished(&mut c);
     still_running_then_stop(&env, &mut workers, &mut scheduler);
     Drill {
@@ -407,15 +405,9 @@ fn a_demoted_master_is_left_for_the_new_one() {
         "enqueued on the new master"
     );
     // Within a watch interval or two, long before the old master is demoted.
-    let deadline = Instant::now() + Duration::from_secs(4);
-    while status(new, &second).as_deref() != Some("finished") {
-        assert!(
-            Instant::now() < deadline,
-            "the second job did not finish on the new master; worker log:\n{}",
-            std::fs::read_to_string(env.path("w.err")).unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for(4.0, "the second job finished on the new master", || {
+        status(new, &second).as_deref() == Some("finished")
+    });
     assert!(matches!(worker.try_wait(), Ok(None)), "the worker exited");
     signal(&worker, Signal::SIGTERM);
     assert_eq!(wait_exit(&mut worker, 20.0), Some(0));
@@ -459,13 +451,28 @@ fn redis_restarts_and_a_long_stop_lose_nothing() {
         });
         env.redis.kill();
         if down > 0 {
-            // The outage itself, not a wait for something to happen.
-            std::thread::sleep(Duration::from_secs(down));
+            // The outage lasts `down` seconds, and both workers notice it.
+            let since = Instant::now();
+            wait_for(
+                down as f64 + 20.0,
+                "a long outage both workers notice",
+                || {
+                    since.elapsed() >= Duration::from_secs(down)
+                        && ["w0.err", "w1.err"].iter().all(|f| {
+                            std::fs::read_to_string(env.path(f))
+                                .unwrap_or_default()
+                                .contains("Redis is unavailable")
+                        })
+                },
+            );
         }
         env.redis.restart();
     }
     let deadline = Instant::now() + Duration::from_secs(120);
-    while finished(&env) < total {
+    wait_for(130.0, "every job finished", || {
+        if finished(&env) == total {
+            return true;
+        }
         if Instant::now() > deadline {
             let mut c = env.conn();
             let wip: Vec<String> = c.zrange("rq:wip:default", 0, -1).unwrap();
@@ -487,8 +494,8 @@ fn redis_restarts_and_a_long_stop_lose_nothing() {
                 finished(&env)
             );
         }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+        false
+    });
     let mut c = env.conn();
     assert_eq!(c.zcard::<_, i64>("rq:failed:default").unwrap(), 0);
     assert_eq!(c.zcard::<_, i64>("rq:wip:default").unwrap(), 0);
