@@ -103,10 +103,11 @@ pub(super) async fn listen(shared: Arc<Shared>, shutdown: Shutdown, stop: Cancel
         let mut messages = pubsub.on_message();
         // Behind sentinels, a subscription to a master since demoted hears nothing.
         let mut moved = tokio::time::interval(std::time::Duration::from_secs(1));
+        let behind_sentinels = shared.store.endpoint().is_sentinel();
         loop {
             let msg = tokio::select! {
                 m = messages.next() => m,
-                _ = moved.tick() => {
+                _ = moved.tick(), if behind_sentinels => {
                     if shared.store.endpoint().generation() == generation {
                         continue;
                     }
