@@ -302,13 +302,37 @@ impl JobHash {
     }
 }
 
-/// What RQ's `Retry` asks for after a failed run, if anything: the run-at time
-/// (`None` to requeue at once), the retries left after this one, and whether the job
-/// goes to the head of its queue. Intervals read from Redis are clamped to a year
-/// (negative ones mean now), so no value stored there can overflow a time.
-pub fn retry_plan(h: &JobHash, now: DateTime<Utc>) -> Option<(Option<DateTime<Utc>>, i64, bool)> {
+/// Most retries a job may have left. RQ sets no bound, but a job that fails at once
+/// and retries at once would otherwise turn a stored 9223372036854775807 into a loop
+/// that never ends (and a `--burst` worker that never exits).
+pub const MAX_RETRIES: i64 = 10_000;
+
+/// What RQ's `Retry` asks for after a failed run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryPlan {
+    /// `None` requeues at once.
+    pub at: Option<DateTime<Utc>>,
+    /// Retries left after this one.
+    pub retries_left: i64,
+    /// Whether the job goes to the head of its queue.
+    pub at_front: bool,
+}
+
+/// The retry a failed run earns, if any. Intervals read from Redis are clamped to a
+/// year (negative ones mean now), so no value stored there can overflow a time; a
+/// `retries_left` past [`MAX_RETRIES`] is an error, so the run fails for good and says
+/// why.
+pub fn retry_plan(h: &JobHash, now: DateTime<Utc>) -> Result<Option<RetryPlan>, FieldError> {
     const MAX_INTERVAL: i64 = 366 * 24 * 3600;
-    let left = h.int("retries_left").ok().flatten().filter(|n| *n > 0)?;
+    let Some(left) = h.int("retries_left")?.filter(|n| *n > 0) else {
+        return Ok(None);
+    };
+    if left > MAX_RETRIES {
+        return Err(FieldError::new(
+            "retries_left",
+            format!("is {left}, past the most a job may have ({MAX_RETRIES}); not retried"),
+        ));
+    }
     let intervals = h.retry_intervals().unwrap_or_default();
     // RQ aligns intervals to the end: Retry(max=3, interval=[1, 2]) waits 1, 1, 2.
     let wait = if intervals.is_empty() {
@@ -324,11 +348,11 @@ pub fn retry_plan(h: &JobHash, now: DateTime<Utc>) -> Option<(Option<DateTime<Ut
     let at = (wait > 0)
         .then(|| now.checked_add_signed(chrono::Duration::seconds(wait)))
         .flatten();
-    Some((
+    Ok(Some(RetryPlan {
         at,
-        left - 1,
-        h.text("enqueue_at_front_on_retry").as_deref() == Some("1"),
-    ))
+        retries_left: left - 1,
+        at_front: h.text("enqueue_at_front_on_retry").as_deref() == Some("1"),
+    }))
 }
 
 /// A job to write. Times and the serializer are given at render time.
@@ -528,33 +552,49 @@ mod tests {
     #[test]
     fn retries_follow_rq_interval_alignment() {
         let now = Utc::now();
+        let plan = |h: &JobHash| retry_plan(h, now).unwrap();
         let wait = |left: &str| {
-            let (at, rest, _) = retry_plan(
-                &hash(&[("retries_left", left), ("retry_intervals", "[1, 2]")]),
-                now,
-            )
+            let p = plan(&hash(&[
+                ("retries_left", left),
+                ("retry_intervals", "[1, 2]"),
+            ]))
             .unwrap();
-            ((at.unwrap() - now).num_seconds(), rest)
+            ((p.at.unwrap() - now).num_seconds(), p.retries_left)
         };
         assert_eq!([wait("3"), wait("2"), wait("1")], [(1, 2), (1, 1), (2, 0)]);
-        assert!(retry_plan(&hash(&[("retries_left", "0")]), now).is_none());
+        assert_eq!(plan(&hash(&[("retries_left", "0")])), None);
+        assert_eq!(plan(&hash(&[("retries_left", "-5")])), None);
         assert_eq!(
-            retry_plan(&hash(&[("retries_left", "1")]), now),
-            Some((None, 0, false))
+            plan(&hash(&[("retries_left", "1")])),
+            Some(RetryPlan {
+                at: None,
+                retries_left: 0,
+                at_front: false
+            })
         );
-        // Hostile values: no panic, a time that exists.
-        let huge = hash(&[
-            ("retries_left", "9223372036854775807"),
+        // Hostile values: no panic, a time that exists, and no endless retries.
+        let far = hash(&[
+            ("retries_left", "3"),
             ("retry_intervals", "[9223372036854775807, -5]"),
         ]);
-        let (at, left, _) = retry_plan(&huge, now).unwrap();
-        assert_eq!(left, 9223372036854775806);
-        assert!(at.is_some_and(|t| t > now));
+        assert!(plan(&far).unwrap().at.is_some_and(|t| t > now));
+        let most = MAX_RETRIES.to_string();
+        assert_eq!(
+            plan(&hash(&[("retries_left", &most)]))
+                .unwrap()
+                .retries_left,
+            MAX_RETRIES - 1
+        );
+        for endless in ["9223372036854775807", "10001"] {
+            let err = retry_plan(&hash(&[("retries_left", endless)]), now).unwrap_err();
+            assert!(err.to_string().contains("not retried"), "{err}");
+        }
+        assert!(retry_plan(&hash(&[("retries_left", "nan")]), now).is_err());
         let negative = hash(&[
             ("retries_left", "1"),
             ("retry_intervals", "[-9223372036854775808]"),
         ]);
-        assert_eq!(retry_plan(&negative, now).unwrap().0, None);
+        assert_eq!(plan(&negative).unwrap().at, None);
     }
 
     #[test]

@@ -29,16 +29,15 @@ const COLD_GIVE_UP: Duration = Duration::from_secs(10);
 pub(super) fn outcome(job: &Claimed, result: RunResult, malformed: bool) -> Outcome {
     match result {
         RunResult::Ok(v) => Outcome::Finished(v),
-        RunResult::Failed(tb) => match (!malformed)
-            .then(|| retry_plan(&job.hash, Utc::now()))
-            .flatten()
-        {
-            Some((at, retries_left, at_front)) => Outcome::Retry {
-                at,
-                retries_left,
-                at_front,
+        RunResult::Failed(tb) if malformed => Outcome::Failed(tb),
+        RunResult::Failed(tb) => match retry_plan(&job.hash, Utc::now()) {
+            Ok(Some(p)) => Outcome::Retry {
+                at: p.at,
+                retries_left: p.retries_left,
+                at_front: p.at_front,
             },
-            None => Outcome::Failed(tb),
+            Ok(None) => Outcome::Failed(tb),
+            Err(e) => Outcome::Failed(format!("{}\nbench: {e}\n", tb.trim_end())),
         },
         RunResult::Stopped(why) => Outcome::Stopped(why),
         RunResult::Interrupted => Outcome::Requeue,

@@ -301,3 +301,27 @@ fn a_retry_interval_past_any_date_and_delays_of_300000_years_are_no_panic() {
         );
     }
 }
+
+#[test]
+fn a_failing_job_claiming_endless_retries_fails_for_good_and_says_why() {
+    let env = Env::new();
+    let endless = env.enqueue(&["bench.fail"]);
+    let fair = env.enqueue(&["bench.fail"]);
+    let mut c = env.conn();
+    for (id, left) in [(&endless, "9223372036854775807"), (&fair, "2")] {
+        let _: () = c
+            .hset(format!("rq:job:{id}"), "retries_left", left)
+            .unwrap();
+    }
+    survives(&env, &["worker", "--burst"]);
+    assert_eq!(env.status(&endless), "failed");
+    let why = env.bench().args(["jobs", "show", &endless]).ok().stdout();
+    assert!(
+        why.contains("retries_left") && why.contains("not retried"),
+        "{why}"
+    );
+    // Retries within bounds run at once, as RQ's do, until none are left.
+    assert_eq!(env.status(&fair), "failed");
+    let left: String = c.hget(format!("rq:job:{fair}"), "retries_left").unwrap();
+    assert_eq!(left, "0");
+}
