@@ -33,6 +33,27 @@ fn answers(port: u16) -> bool {
         .is_some_and(|mut c| redis::cmd("PING").query::<String>(&mut c).is_ok())
 }
 
+/// The master port a sentinel names for `mymaster`, if it answers.
+fn named_master(sentinel: u16) -> Option<u16> {
+    let addr: Vec<String> = redis::cmd("SENTINEL")
+        .arg("get-master-addr-by-name")
+        .arg("mymaster")
+        .query(&mut conn(sentinel))
+        .ok()?;
+    addr.get(1)?.parse().ok()
+}
+
+fn role_is_master(port: u16) -> bool {
+    let role: Option<Vec<redis::Value>> = redis::Client::open(format!("redis://127.0.0.1:{port}"))
+        .ok()
+        .and_then(|c| {
+            c.get_connection_with_timeout(Duration::from_millis(500))
+                .ok()
+        })
+        .and_then(|mut c| redis::cmd("ROLE").query(&mut c).ok());
+    matches!(role.as_deref().and_then(|r| r.first()), Some(redis::Value::BulkString(r)) if r == b"master")
+}
+
 /// Redis processes killed when the test ends, however it ends.
 struct Cluster {
     dir: tempfile::TempDir,
@@ -139,14 +160,24 @@ impl Cluster {
         }
     }
 
-    /// The replica the sentinels promoted, once one answers ROLE as a master.
+    /// The replica the sentinels promoted: once every sentinel names the same replica
+    /// and it answers ROLE as a master. A replica answering ROLE alone is not enough:
+    /// on a loaded machine a failover can time out and a second one promote the other
+    /// replica, which leaves the first a master until the sentinels demote it.
     fn promoted(&self) -> u16 {
         let mut promoted = None;
-        wait_for(30.0, "a replica promoted", || {
-            promoted = self.replicas.into_iter().find(|p| {
-                let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut conn(*p)).unwrap();
-                matches!(role.first(), Some(redis::Value::BulkString(r)) if r == b"master")
-            });
+        wait_for(60.0, "the sentinels agree on a promoted replica", || {
+            let named: Vec<Option<u16>> = self.sentinels.iter().map(|s| named_master(*s)).collect();
+            promoted = match named.first() {
+                Some(Some(p))
+                    if self.replicas.contains(p)
+                        && named.iter().all(|n| *n == Some(*p))
+                        && role_is_master(*p) =>
+                {
+                    Some(*p)
+                }
+                _ => None,
+            };
             promoted.is_some()
         });
         promoted.expect("found above")
