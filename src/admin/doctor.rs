@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::select::{Pager, Selection, Walk};
@@ -133,6 +133,39 @@ pub async fn run(cfg: &Config, store: &Store, a: &DoctorArgs) -> Result<()> {
 pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result<Report> {
     let now = Utc::now();
     let mut warnings = Vec::new();
+    let redis = redis_section(cfg, store, &mut warnings).await?;
+    let workers = workers_section(store, now, &mut warnings).await?;
+    python_rq_versions(cfg, store, &mut warnings).await?;
+    let scheduler = scheduler_section(cfg, store, &mut warnings).await?;
+    let sel = Selection::new(cfg, store, &Default::default(), &[JobStatus::Failed]).await?;
+    let queues = queues_section(cfg, store, &sel, now, &mut warnings).await?;
+    let failed_by_method = if failed_methods {
+        failures_per_method(store, &sel).await?
+    } else {
+        BTreeMap::new()
+    };
+    Ok(Report {
+        redis,
+        rq_layout: Layout {
+            rq: store.layout().number(),
+            why: store.layout_reason().to_owned(),
+        },
+        workers,
+        scheduler,
+        queues,
+        failed_by_method,
+        warnings,
+    })
+}
+
+/// Seconds since an ISO time read from Redis, when it parses.
+fn age(now: DateTime<Utc>, t: Option<&String>) -> Option<i64> {
+    t.and_then(|t| timestamp::parse_iso(t))
+        .map(|t| (now - t).num_seconds())
+}
+
+/// The endpoint, its replicas, and permissions the ACL user lacks.
+async fn redis_section(cfg: &Config, store: &Store, warnings: &mut Vec<String>) -> Result<Redis> {
     let missing = store.missing_permissions().await?;
     if !missing.is_empty() {
         warnings.push(crate::store::acl::lacking(&missing));
@@ -153,11 +186,15 @@ pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result
             cfg.source_shown()
         ));
     }
-    let age = |t: Option<&String>| {
-        t.and_then(|t| timestamp::parse_iso(t))
-            .map(|t| (now - t).num_seconds())
-    };
+    Ok(redis)
+}
 
+/// Registered workers; dead registrations and stale heartbeats are warnings.
+async fn workers_section(
+    store: &Store,
+    now: DateTime<Utc>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Worker>> {
     let mut workers = Vec::new();
     for (name, h) in store.workers().await? {
         let Some(h) = h else {
@@ -168,7 +205,7 @@ pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result
         };
         let text = |f: &str| h.get(f).filter(|v| !v.is_empty()).cloned();
         let w = Worker {
-            heartbeat_age_s: age(h.get("last_heartbeat")),
+            heartbeat_age_s: age(now, h.get("last_heartbeat")),
             queues: h.get("queues").cloned().unwrap_or_default(),
             state: h.get("state").cloned().unwrap_or_default(),
             current_job: text("current_job"),
@@ -193,7 +230,12 @@ pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result
         }
         workers.push(w);
     }
+    Ok(workers)
+}
 
+/// Python RQ workers of another major version than the layout bench writes would
+/// misread its jobs.
+async fn python_rq_versions(cfg: &Config, store: &Store, warnings: &mut Vec<String>) -> Result<()> {
     for w in store.python_rq_workers().await? {
         let major = w
             .version
@@ -212,7 +254,14 @@ pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result
             ));
         }
     }
+    Ok(())
+}
 
+async fn scheduler_section(
+    cfg: &Config,
+    store: &Store,
+    warnings: &mut Vec<String>,
+) -> Result<serde_json::Value> {
     let paused = store.scheduler_paused().await?;
     let leader = store.leader().await?;
     if !cfg.events.is_empty() && leader.is_none() {
@@ -221,12 +270,21 @@ pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result
     if let Some(since) = &paused {
         warnings.push(format!("the scheduler is paused (since {since})"));
     }
-    let scheduler = serde_json::json!({
+    Ok(serde_json::json!({
         "status": if paused.is_some() { "paused" } else if leader.is_some() { "active" } else { "not running" },
         "leader": leader,
-    });
+    }))
+}
 
-    let sel = Selection::new(cfg, store, &Default::default(), &[JobStatus::Failed]).await?;
+/// Per queue: counts, listeners and the oldest waiting job; queued jobs nobody
+/// listens for, too many failures and overdue delayed jobs are warnings.
+async fn queues_section(
+    cfg: &Config,
+    store: &Store,
+    sel: &Selection,
+    now: DateTime<Utc>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Queue>> {
     let listeners = store.listeners(&sel.queues).await?;
     // One entry per queue in the selection's order, which the per-queue answers below
     // (listeners, due delayed jobs) follow too.
@@ -257,7 +315,7 @@ pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result
         if queued > 0 {
             let first = store.ids(q, JobStatus::Queued, 0, 1).await?;
             if let Some(Some(h)) = store.fetch(&first).await?.pop() {
-                entry.oldest_queued_age_s = age(h.nonempty("enqueued_at").as_ref());
+                entry.oldest_queued_age_s = age(now, h.nonempty("enqueued_at").as_ref());
             }
             if *n == 0 {
                 warnings.push(format!(
@@ -288,11 +346,15 @@ pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result
             ));
         }
     }
+    Ok(queues.into_values().collect())
+}
 
+/// Failures per method over up to [`FAILED_SAMPLE`] failed jobs of the selection.
+async fn failures_per_method(store: &Store, sel: &Selection) -> Result<BTreeMap<String, u64>> {
     let mut failed_by_method: BTreeMap<String, u64> = BTreeMap::new();
     let mut looked = 0;
-    let mut pager = Pager::new(store, &sel, Walk::Read, true);
-    while failed_methods && let Some(page) = pager.next().await? {
+    let mut pager = Pager::new(store, sel, Walk::Read, true);
+    while let Some(page) = pager.next().await? {
         for (_, h) in &page.jobs {
             let method = h
                 .as_ref()
@@ -305,19 +367,7 @@ pub async fn report(cfg: &Config, store: &Store, failed_methods: bool) -> Result
             break;
         }
     }
-
-    Ok(Report {
-        redis,
-        rq_layout: Layout {
-            rq: store.layout().number(),
-            why: store.layout_reason().to_owned(),
-        },
-        workers,
-        scheduler,
-        queues: queues.into_values().collect(),
-        failed_by_method,
-        warnings,
-    })
+    Ok(failed_by_method)
 }
 
 fn print(r: &Report) -> std::io::Result<()> {
