@@ -43,7 +43,28 @@ async fn render(app: &App) -> anyhow::Result<String> {
     let events = control::listing(&app.cfg, &app.store, None).await?;
     let now = Utc::now();
     let mut e = Exposition::default();
+    queue_metrics(&mut e, &report, &throughput);
+    worker_metrics(&mut e, &report.workers);
+    scheduler_metrics(&mut e, leader.as_ref(), paused.is_some(), &events, now);
+    e.family(
+        "bench_metrics_scrape_duration_seconds",
+        "gauge",
+        "Seconds this scrape took to gather.",
+    );
+    e.sample(
+        "bench_metrics_scrape_duration_seconds",
+        &[],
+        started.elapsed().as_secs_f64(),
+    );
+    Ok(e.finish())
+}
 
+/// Per queue: jobs per state, the oldest waiting job, listeners and ends recorded.
+fn queue_metrics(
+    e: &mut Exposition,
+    report: &doctor::Report,
+    throughput: &[crate::store::query::Throughput],
+) {
     e.family(
         "bench_jobs",
         "gauge",
@@ -102,12 +123,15 @@ async fn render(app: &App) -> anyhow::Result<String> {
         ),
     ] {
         e.family(name, "counter", help);
-        for t in &throughput {
+        for t in throughput {
             let q = names.get(t.queue.as_str()).copied().unwrap_or(&t.queue);
             e.sample(name, &[("queue", q)], pick(t) as f64);
         }
     }
+}
 
+/// Workers per state, and each worker's counters and heartbeat.
+fn worker_metrics(e: &mut Exposition, workers: &[doctor::Worker]) {
     e.family(
         "bench_workers",
         "gauge",
@@ -117,7 +141,7 @@ async fn render(app: &App) -> anyhow::Result<String> {
         .into_iter()
         .map(|s| (s, 0))
         .collect();
-    for w in &report.workers {
+    for w in workers {
         *states.entry(w.state.as_str()).or_default() += 1;
     }
     for (s, n) in &states {
@@ -146,7 +170,7 @@ async fn render(app: &App) -> anyhow::Result<String> {
         ),
     ] {
         e.family(name, kind, help);
-        for w in &report.workers {
+        for w in workers {
             let v = match name {
                 "bench_worker_successful_jobs_total" => w.successful.unwrap_or(0) as f64,
                 "bench_worker_failed_jobs_total" => w.failed.unwrap_or(0) as f64,
@@ -167,13 +191,22 @@ async fn render(app: &App) -> anyhow::Result<String> {
             );
         }
     }
+}
 
+/// The leader, pause, and each event's last run and lag.
+fn scheduler_metrics(
+    e: &mut Exposition,
+    leader: Option<&crate::store::schedule::LeaderInfo>,
+    paused: bool,
+    events: &[control::Listed],
+    now: DateTime<Utc>,
+) {
     e.family(
         "bench_scheduler_leader",
         "gauge",
         "1 for the scheduler process that leads (holds the lease).",
     );
-    if let Some(l) = &leader {
+    if let Some(l) = leader {
         e.sample(
             "bench_scheduler_leader",
             &[("name", &l.name), ("host", l.host.as_deref().unwrap_or(""))],
@@ -195,17 +228,13 @@ async fn render(app: &App) -> anyhow::Result<String> {
         "gauge",
         "1 while the scheduler is paused.",
     );
-    e.sample(
-        "bench_scheduler_paused",
-        &[],
-        f64::from(u8::from(paused.is_some())),
-    );
+    e.sample("bench_scheduler_paused", &[], f64::from(u8::from(paused)));
     e.family(
         "bench_scheduler_event_last_run_timestamp_seconds",
         "gauge",
         "Unix time each scheduled method last ran (absent: never).",
     );
-    for ev in &events {
+    for ev in events {
         if let Some(t) = parse_time(ev.last_run.as_deref()) {
             e.sample(
                 "bench_scheduler_event_last_run_timestamp_seconds",
@@ -219,7 +248,7 @@ async fn render(app: &App) -> anyhow::Result<String> {
         "gauge",
         "Seconds since each scheduled method last ran (absent: never).",
     );
-    for ev in &events {
+    for ev in events {
         if let Some(t) = parse_time(ev.last_run.as_deref()) {
             e.sample(
                 "bench_scheduler_event_seconds_since_last_run",
@@ -233,7 +262,7 @@ async fn render(app: &App) -> anyhow::Result<String> {
         "gauge",
         "Seconds each scheduled method is overdue: now minus its next run, when that has passed (else 0).",
     );
-    for ev in &events {
+    for ev in events {
         if let Some(t) = parse_time(ev.next_run.as_deref()) {
             e.sample(
                 "bench_scheduler_event_lag_seconds",
@@ -242,17 +271,6 @@ async fn render(app: &App) -> anyhow::Result<String> {
             );
         }
     }
-    e.family(
-        "bench_metrics_scrape_duration_seconds",
-        "gauge",
-        "Seconds this scrape took to gather.",
-    );
-    e.sample(
-        "bench_metrics_scrape_duration_seconds",
-        &[],
-        started.elapsed().as_secs_f64(),
-    );
-    Ok(e.finish())
 }
 
 fn event_labels(ev: &control::Listed) -> Vec<(&str, &str)> {
