@@ -396,30 +396,8 @@ pub async fn run(
         r = Runners::start(cfg.clone(), handlers, log.clone()) => Arc::new(r?),
         () = shutdown.warm.cancelled() => return Ok(Summary::default()),
     };
-    let info = WorkerInfo {
-        name: opts.name.clone(),
-        queues: opts.queues.clone(),
-        pid: std::process::id(),
-        hostname: gethostname::gethostname().to_string_lossy().into_owned(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-    };
+    let info = register(&store, &opts, &log, cfg.worker.heartbeat_ttl).await?;
     let ttl = cfg.worker.heartbeat_ttl;
-    store
-        .check_permissions()
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot start the worker: {e}"))?;
-    store
-        .register_worker(&info, ttl)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot register the worker: {e}"))?;
-    log.info(format!(
-        "Worker {} started with PID {}, version {}; listening on {} (up to {} jobs at once)",
-        info.name,
-        info.pid,
-        info.version,
-        opts.queues.join(", "),
-        opts.concurrency
-    ));
 
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Ended>();
     let tracker = TaskTracker::new();
@@ -453,25 +431,7 @@ pub async fn run(
         "finisher",
         finisher::run(shared.clone(), done_rx, opts.concurrency),
     );
-    let upkeep_stop = CancellationToken::new();
-    let metrics = match &opts.metrics {
-        Some((addr, token)) => {
-            Some(metrics::serve(shared.clone(), *addr, token.clone(), upkeep_stop.clone()).await?)
-        }
-        None => None,
-    };
-    let upkeep = guarded(
-        &shared,
-        &shutdown,
-        "heartbeat",
-        upkeep::run(shared.clone(), shutdown.clone(), upkeep_stop.clone()),
-    );
-    let commands = guarded(
-        &shared,
-        &shutdown,
-        "command listener",
-        upkeep::listen(shared.clone(), shutdown.clone(), upkeep_stop.clone()),
-    );
+    let helpers = Helpers::start(&shared, &opts).await?;
 
     let (idle_tx, idle_rx) = watch::channel(false);
     let (moved_tx, mut moved_rx) = mpsc::unbounded_channel::<(String, String)>();
@@ -488,118 +448,18 @@ pub async fn run(
         )
     };
 
-    // This loop fills free slots: at start, after an idle wait, and whenever the
-    // finisher's claim came back short. A busy slot is refilled by the finisher, in
-    // the same script call that records its job's end.
-    let slots = Arc::new(Semaphore::new(opts.concurrency));
-    let mut pending_moved: Vec<(String, String)> = Vec::new();
-    let mut attempt = 0u32;
-
-    'fetch: loop {
-        let first = tokio::select! {
-            p = slots.clone().acquire_owned() => p.expect("semaphore is never closed"),
-            () = shutdown.warm.cancelled() => break 'fetch,
-        };
-        let mut permits = vec![first];
-        while permits.len() < BATCH {
-            match slots.clone().try_acquire_owned() {
-                Ok(p) => permits.push(p),
-                Err(_) => break,
-            }
-        }
-        while let Ok(m) = moved_rx.try_recv() {
-            pending_moved.push(m);
-        }
-        if pending_moved.len() > permits.len() {
-            let extra = pending_moved.split_off(permits.len());
-            if let Err(e) = store.give_back(&extra).await {
-                shared.redis_error("returning jobs to their queue", &e);
-                pending_moved.extend(extra);
-            }
-        }
-        let order = shared.next_order();
-        let want = permits.len().saturating_sub(pending_moved.len());
-        // Read before claiming: if nothing was unrecorded then, this claim saw every
-        // dependent or retry those recordings could have queued.
-        let unrecorded_before = shared.unrecorded.load(Ordering::SeqCst);
-        let claim = match store
-            .claim(&shared.claimant(), &order, want, &pending_moved)
-            .await
-        {
-            Ok(c) => {
-                shared.redis_ok();
-                attempt = 0;
-                pending_moved.clear();
-                c
-            }
-            Err(e) => {
-                shared.redis_error("taking jobs", &e);
-                drop(permits);
-                attempt += 1;
-                tokio::select! {
-                    () = tokio::time::sleep(backoff(attempt)) => {}
-                    () = shutdown.warm.cancelled() => break 'fetch,
-                }
-                continue;
-            }
-        };
-        shared.report_skipped(&claim.skipped);
-        if !claim.jobs.is_empty() {
-            shared.start_jobs(claim.jobs, permits);
-            continue;
-        }
-        drop(permits);
-        if claim.suspended {
-            if opts.burst {
-                shared
-                    .log
-                    .info("Workers are suspended (rq suspend); burst worker exits");
-                break 'fetch;
-            }
-            tokio::select! {
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                () = shutdown.warm.cancelled() => break 'fetch,
-            }
-            continue;
-        }
-        if opts.burst {
-            if unrecorded_before == 0 {
-                break 'fetch;
-            }
-            // A recorded end may release dependents or requeue a retry: look again then.
-            tokio::select! {
-                () = shared.recorded.notified() => {}
-                () = tokio::time::sleep(Duration::from_millis(50)) => {}
-            }
-            continue;
-        }
-        let _ = idle_tx.send(true);
-        tokio::select! {
-            m = moved_rx.recv() => pending_moved.extend(m),
-            () = tokio::time::sleep(Duration::from_secs(5)) => {}
-            () = shutdown.warm.cancelled() => break 'fetch,
-        }
-        let _ = idle_tx.send(false);
-    }
+    let mut pending_moved = fill_slots(
+        &shared,
+        opts.concurrency,
+        opts.burst,
+        &mut moved_rx,
+        &idle_tx,
+    )
+    .await;
 
     // Warm stop: no new jobs; running ones finish unless a cold stop interrupts them.
     let _ = idle_tx.send(false);
-    tracker.close();
-    if !tracker.is_empty() {
-        shared.log.info(format!(
-            "Warm shutdown: waiting for {} to finish (signal again to stop them now)",
-            crate::output::count(tracker.len(), "running job")
-        ));
-    }
-    tokio::select! {
-        () = tracker.wait() => {}
-        () = shutdown.cold.cancelled() => {
-            let n = tracker.len();
-            shared.log.warn(format!("Cold shutdown: stopping {} and putting them back on their queues", crate::output::count(n, "running job")));
-            shared.stop_all(runner::StopReason::Cold);
-            tracker.wait().await;
-        }
-    }
+    let_running_jobs_end(&shared, &tracker, &shutdown).await;
     runners.shutdown().await;
     waiters_stop.cancel();
     for w in waiters {
@@ -613,13 +473,14 @@ pub async fn run(
     }
     drop(done_tx);
     let _ = finisher.await;
-    upkeep_stop.cancel();
-    let _ = upkeep.await;
-    if let Some(m) = metrics {
-        let _ = m.await;
-    }
-    let _ = commands.await;
-    if let Err(e) = store.deregister_worker(&shared.info).await {
+    helpers.end().await;
+    farewell(&shared).await
+}
+
+/// Deregisters the worker and says how it ended; a worker stopped by a failed task of
+/// its own exits non-zero, for its process manager to restart it.
+async fn farewell(shared: &Shared) -> Result<Summary> {
+    if let Err(e) = shared.store.deregister_worker(&shared.info).await {
         shared.log.warn(format!(
             "could not deregister worker {}: {e}",
             shared.info.name
@@ -637,6 +498,214 @@ pub async fn run(
         anyhow::bail!("{why}; the worker stopped so that its process manager restarts it");
     }
     Ok(summary)
+}
+
+/// The worker's tasks beside its jobs: heartbeat and upkeep, the listener for RQ's
+/// worker commands (shutdown, kill-horse, stop-job), and the optional metrics endpoint.
+struct Helpers {
+    stop: CancellationToken,
+    heartbeat: tokio::task::JoinHandle<()>,
+    commands: tokio::task::JoinHandle<()>,
+    metrics: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Helpers {
+    async fn start(shared: &Arc<Shared>, opts: &Options) -> Result<Helpers> {
+        let stop = CancellationToken::new();
+        let shutdown = &shared.shutdown;
+        let metrics = match &opts.metrics {
+            Some((addr, token)) => {
+                Some(metrics::serve(shared.clone(), *addr, token.clone(), stop.clone()).await?)
+            }
+            None => None,
+        };
+        let heartbeat = guarded(
+            shared,
+            shutdown,
+            "heartbeat",
+            upkeep::run(shared.clone(), shutdown.clone(), stop.clone()),
+        );
+        let commands = guarded(
+            shared,
+            shutdown,
+            "command listener",
+            upkeep::listen(shared.clone(), shutdown.clone(), stop.clone()),
+        );
+        Ok(Helpers {
+            stop,
+            heartbeat,
+            commands,
+            metrics,
+        })
+    }
+
+    /// Stops them once every job's end is recorded: heartbeats go on until then.
+    async fn end(self) {
+        self.stop.cancel();
+        let _ = self.heartbeat.await;
+        if let Some(m) = self.metrics {
+            let _ = m.await;
+        }
+        let _ = self.commands.await;
+    }
+}
+
+/// Registers the worker under its name, after checking the ACL user may do what a
+/// worker does, and says so in the log.
+async fn register(store: &Store, opts: &Options, log: &Log, ttl: i64) -> Result<WorkerInfo> {
+    let info = WorkerInfo {
+        name: opts.name.clone(),
+        queues: opts.queues.clone(),
+        pid: std::process::id(),
+        hostname: gethostname::gethostname().to_string_lossy().into_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    store
+        .check_permissions()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot start the worker: {e}"))?;
+    store
+        .register_worker(&info, ttl)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot register the worker: {e}"))?;
+    log.info(format!(
+        "Worker {} started with PID {}, version {}; listening on {} (up to {} jobs at once)",
+        info.name,
+        info.pid,
+        info.version,
+        opts.queues.join(", "),
+        opts.concurrency
+    ));
+    Ok(info)
+}
+
+/// Fills free slots until a warm stop (or, in burst mode, until nothing is left):
+/// at start, after an idle wait, and whenever the finisher's claim came back short.
+/// A busy slot is refilled by the finisher, in the same script call that records its
+/// job's end. Returns the ids a blocking move took that no claim started yet.
+async fn fill_slots(
+    shared: &Arc<Shared>,
+    concurrency: usize,
+    burst: bool,
+    moved_rx: &mut mpsc::UnboundedReceiver<(String, String)>,
+    idle_tx: &watch::Sender<bool>,
+) -> Vec<(String, String)> {
+    let mut pending_moved: Vec<(String, String)> = Vec::new();
+    // This loop fills free slots: at start, after an idle wait, and whenever the
+    // finisher's claim came back short. A busy slot is refilled by the finisher, in
+    // the same script call that records its job's end.
+    let slots = Arc::new(Semaphore::new(concurrency));
+    let mut attempt = 0u32;
+
+    'fetch: loop {
+        let first = tokio::select! {
+            p = slots.clone().acquire_owned() => p.expect("semaphore is never closed"),
+            () = shared.shutdown.warm.cancelled() => break 'fetch,
+        };
+        let mut permits = vec![first];
+        while permits.len() < BATCH {
+            match slots.clone().try_acquire_owned() {
+                Ok(p) => permits.push(p),
+                Err(_) => break,
+            }
+        }
+        while let Ok(m) = moved_rx.try_recv() {
+            pending_moved.push(m);
+        }
+        if pending_moved.len() > permits.len() {
+            let extra = pending_moved.split_off(permits.len());
+            if let Err(e) = shared.store.give_back(&extra).await {
+                shared.redis_error("returning jobs to their queue", &e);
+                pending_moved.extend(extra);
+            }
+        }
+        let order = shared.next_order();
+        let want = permits.len().saturating_sub(pending_moved.len());
+        // Read before claiming: if nothing was unrecorded then, this claim saw every
+        // dependent or retry those recordings could have queued.
+        let unrecorded_before = shared.unrecorded.load(Ordering::SeqCst);
+        let claim = match shared
+            .store
+            .claim(&shared.claimant(), &order, want, &pending_moved)
+            .await
+        {
+            Ok(c) => {
+                shared.redis_ok();
+                attempt = 0;
+                pending_moved.clear();
+                c
+            }
+            Err(e) => {
+                shared.redis_error("taking jobs", &e);
+                drop(permits);
+                attempt += 1;
+                tokio::select! {
+                    () = tokio::time::sleep(backoff(attempt)) => {}
+                    () = shared.shutdown.warm.cancelled() => break 'fetch,
+                }
+                continue;
+            }
+        };
+        shared.report_skipped(&claim.skipped);
+        if !claim.jobs.is_empty() {
+            shared.start_jobs(claim.jobs, permits);
+            continue;
+        }
+        drop(permits);
+        if claim.suspended {
+            if burst {
+                shared
+                    .log
+                    .info("Workers are suspended (rq suspend); burst worker exits");
+                break 'fetch;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = shared.shutdown.warm.cancelled() => break 'fetch,
+            }
+            continue;
+        }
+        if burst {
+            if unrecorded_before == 0 {
+                break 'fetch;
+            }
+            // A recorded end may release dependents or requeue a retry: look again then.
+            tokio::select! {
+                () = shared.recorded.notified() => {}
+                () = tokio::time::sleep(Duration::from_millis(50)) => {}
+            }
+            continue;
+        }
+        let _ = idle_tx.send(true);
+        tokio::select! {
+            m = moved_rx.recv() => pending_moved.extend(m),
+            () = tokio::time::sleep(Duration::from_secs(5)) => {}
+            () = shared.shutdown.warm.cancelled() => break 'fetch,
+        }
+        let _ = idle_tx.send(false);
+    }
+    pending_moved
+}
+
+/// Warm stop: no new jobs; running ones finish unless a cold stop interrupts them,
+/// which puts them back on their queues.
+async fn let_running_jobs_end(shared: &Shared, tracker: &TaskTracker, shutdown: &Shutdown) {
+    tracker.close();
+    if !tracker.is_empty() {
+        shared.log.info(format!(
+            "Warm shutdown: waiting for {} to finish (signal again to stop them now)",
+            crate::output::count(tracker.len(), "running job")
+        ));
+    }
+    tokio::select! {
+        () = tracker.wait() => {}
+        () = shutdown.cold.cancelled() => {
+            let n = tracker.len();
+            shared.log.warn(format!("Cold shutdown: stopping {} and putting them back on their queues", crate::output::count(n, "running job")));
+            shared.stop_all(runner::StopReason::Cold);
+            tracker.wait().await;
+        }
+    }
 }
 
 /// Runs one of the worker's own tasks. Should it panic (a bug), the worker stops: cold,
