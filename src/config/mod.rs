@@ -464,158 +464,19 @@ impl Validator<'_> {
     }
 
     fn resolve(&self, raw: Hooks, dir: PathBuf) -> Result<Config, ConfigError> {
-        let mut bench_id = match raw.bench_id {
-            Some(s) if s.get_ref().is_empty() => None,
-            Some(s) => {
-                let id = s.get_ref();
-                if id.chars().any(|c| c.is_whitespace() || c == ':') {
-                    return self.err(s.span(), "bench_id", format!("`{id}` contains whitespace or `:`; use letters, digits, `-`, `_` or `.`"));
-                }
-                Some(id.clone())
-            }
-            None => None,
-        };
+        let mut bench_id = self.bench_id(raw.bench_id)?;
 
         let mut redis_options = self.redis_options(&raw.redis, &dir)?;
-        let (mut redis_url, mut redis_url_configured) = match raw.redis.url {
-            Some(u) if sentinel::is_sentinel(u.get_ref()) => {
-                if let Err(e) = sentinel::parse(u.get_ref()) {
-                    return self.err(u.span(), "redis.url", format!("`{}`: {e}; expected redis+sentinel://[user:password@]host[:port],host[:port]/<master name>[/db]", redact_url(u.get_ref())));
-                }
-                (u.into_inner(), true)
-            }
-            Some(u) => {
-                if let Err(e) =
-                    redis::IntoConnectionInfo::into_connection_info(u.get_ref().as_str())
-                {
-                    return self.err(u.span(), "redis.url", format!("`{}` is not a Redis URL ({e}); expected redis://[user:password@]host[:port][/db], rediss://... or unix:///path", redact_url(u.get_ref())));
-                }
-                (u.into_inner(), true)
-            }
-            None => (DEFAULT_REDIS_URL.to_owned(), false),
-        };
-        if let Some(nodes) = &raw.redis.sentinels {
-            let Some(master) = &raw.redis.master else {
-                return self.err(
-                    nodes.span(),
-                    "redis.sentinels",
-                    "sentinels need the name of the master they watch: set [redis] master = \"mymaster\"",
-                );
-            };
-            if nodes.get_ref().is_empty() {
-                return self.err(
-                    nodes.span(),
-                    "redis.sentinels",
-                    "the list is empty; give at least one \"host:port\"",
-                );
-            }
-            if sentinel::is_sentinel(&redis_url) {
-                return self.err(
-                    nodes.span(),
-                    "redis.sentinels",
-                    "[redis] url is a redis+sentinel:// URL already; set the sentinels in one place",
-                );
-            }
-            let base = redis_url_configured.then_some(redis_url.as_str());
-            let url = sentinel::compose(nodes.get_ref(), master.get_ref(), base);
-            if let Err(e) = sentinel::parse(&url) {
-                return self.err(nodes.span(), "redis.sentinels", e);
-            }
-            redis_url = url;
-            redis_url_configured = true;
-        } else if let Some(master) = &raw.redis.master {
-            return self.err(
-                master.span(),
-                "redis.master",
-                "a master name needs the sentinels that watch it: set [redis] sentinels = [\"host:26379\", ...]",
-            );
-        }
+        let (mut redis_url, mut redis_url_configured) = self.redis_url(&raw.redis)?;
 
-        let mut queues: Vec<QueueSpec> = BUILTIN_QUEUES
-            .iter()
-            .map(|(n, t)| QueueSpec {
-                name: (*n).into(),
-                timeout: *t,
-                workers: 1,
-            })
-            .collect();
-        for (name, q) in &raw.queues {
-            let key = format!("queues.{}", name.get_ref());
-            if name.get_ref().is_empty()
-                || !name
-                    .get_ref()
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-            {
-                return self.err(
-                    name.span(),
-                    &key,
-                    "queue names may use only letters, digits, `_`, `-` and `.`",
-                );
-            }
-            let builtin = BUILTIN_QUEUES
-                .iter()
-                .find(|(n, _)| n == name.get_ref())
-                .map(|(_, t)| *t);
-            let timeout = self.positive(
-                &q.timeout,
-                &format!("{key}.timeout"),
-                "a queue timeout (seconds)",
-                builtin.unwrap_or(300),
-            )?;
-            let workers = self.positive(
-                &q.workers,
-                &format!("{key}.workers"),
-                "the number of worker processes",
-                1,
-            )?;
-            let spec = QueueSpec {
-                name: name.get_ref().clone(),
-                timeout,
-                workers: workers as u32,
-            };
-            match queues.iter_mut().find(|e| e.name == spec.name) {
-                Some(existing) => *existing = spec,
-                None => queues.push(spec),
-            }
-        }
+        let mut queues = self.queues(&raw.queues)?;
 
         let jobs = JobDefaults {
             result_ttl: self.ttl(&raw.jobs.result_ttl, "jobs.result_ttl")?,
             failure_ttl: self.ttl(&raw.jobs.failure_ttl, "jobs.failure_ttl")?,
         };
 
-        let mut methods = IndexMap::new();
-        for (name, m) in raw.methods {
-            let key = format!("methods.\"{}\"", name.get_ref());
-            if let Err(why) = check_method_path(name.get_ref()) {
-                return self.err(name.span(), &key, why);
-            }
-            if name.get_ref().starts_with(BUILTIN_PREFIX) {
-                return self.err(name.span(), &key, "methods under `bench.` are built in and cannot be redefined; pick another name");
-            }
-            if m.command.get_ref().is_empty() || m.command.get_ref()[0].is_empty() {
-                return self.err(m.command.span(), &format!("{key}.command"), "is empty; give the program and its arguments, e.g. [\"python3\", \"-m\", \"my_app.task\"]");
-            }
-            let timeout = match &m.timeout {
-                None => None,
-                Some(t) => Some(self.positive(
-                    &Some(t.clone()),
-                    &format!("{key}.timeout"),
-                    "a method timeout (seconds)",
-                    0,
-                )?),
-            };
-            methods.insert(
-                name.into_inner(),
-                MethodSpec {
-                    command: m.command.into_inner(),
-                    cwd: m.cwd.map(|c| dir.join(c)),
-                    env: m.env.into_iter().collect(),
-                    timeout,
-                },
-            );
-        }
+        let methods = self.methods(raw.methods, &dir)?;
 
         let frappe = FrappeSpec {
             sites_path: raw.frappe.sites_path.map(|p| dir.join(p)),
@@ -655,114 +516,9 @@ impl Validator<'_> {
             None => None,
         };
 
-        let worker = WorkerSpec {
-            heartbeat_ttl: self.positive(
-                &raw.worker.heartbeat_ttl,
-                "worker.heartbeat_ttl",
-                "the heartbeat deadline (seconds)",
-                45,
-            )?,
-            max_recoveries: match &raw.worker.max_recoveries {
-                Some(s) if *s.get_ref() < 0 => {
-                    return self.err(s.span(), "worker.max_recoveries", "must be 0 or more");
-                }
-                Some(s) => *s.get_ref(),
-                None => 3,
-            },
-            abandoned: raw.worker.abandoned.unwrap_or_default(),
-            kill_grace: self.positive(
-                &raw.worker.kill_grace,
-                "worker.kill_grace",
-                "the grace period (seconds)",
-                10,
-            )? as u64,
-            result_max_bytes: self.positive(
-                &raw.worker.result_max_bytes,
-                "worker.result_max_bytes",
-                "the result size limit (bytes)",
-                1 << 20,
-            )? as usize,
-        };
-        if worker.heartbeat_ttl < 10 {
-            let span = raw
-                .worker
-                .heartbeat_ttl
-                .as_ref()
-                .map(Spanned::span)
-                .unwrap_or(0..0);
-            return self.err(
-                span,
-                "worker.heartbeat_ttl",
-                "must be at least 10 seconds, as workers beat every few seconds",
-            );
-        }
-
-        let timezone = match &raw.scheduler.timezone {
-            Some(tz) => match tz.get_ref().parse::<Tz>() {
-                Ok(z) => z,
-                Err(_) => return self.err(
-                    tz.span(),
-                    "scheduler.timezone",
-                    format!(
-                        "`{}` is not an IANA time zone; use a name like `UTC` or `Asia/Kolkata`",
-                        tz.get_ref()
-                    ),
-                ),
-            },
-            None => system_timezone(),
-        };
-        let scheduler = SchedulerSpec {
-            interval: self.positive(
-                &raw.scheduler.interval,
-                "scheduler.interval",
-                "the `all` interval (seconds)",
-                240,
-            )?,
-            timezone,
-            lease: self.positive(
-                &raw.scheduler.lease,
-                "scheduler.lease",
-                "the leader lease (seconds)",
-                10,
-            )?,
-        };
-
-        let dashboard = DashboardSpec {
-            bind: match &raw.dashboard.bind {
-                Some(b) => match b.get_ref().parse() {
-                    Ok(a) => a,
-                    Err(_) => {
-                        return self.err(
-                            b.span(),
-                            "dashboard.bind",
-                            format!(
-                                "`{}` is not an address and port; use one like `127.0.0.1:9181` or `0.0.0.0:9181`",
-                                b.get_ref()
-                            ),
-                        );
-                    }
-                },
-                None => DASHBOARD_BIND.parse().expect("a valid address"),
-            },
-            token: match &raw.dashboard.token {
-                Some(t)
-                    if t.get_ref().trim().len() < 16
-                        || !t
-                            .get_ref()
-                            .trim()
-                            .chars()
-                            .all(|c| c.is_ascii_graphic() && c != ';' && c != ',') =>
-                {
-                    return self.err(
-                        t.span(),
-                        "dashboard.token",
-                        "must be at least 16 printable characters without `;` or `,` (for example from `openssl rand -hex 16`)",
-                    );
-                }
-                Some(t) => Some(t.get_ref().trim().to_owned()),
-                None => None,
-            },
-        };
+        let worker = self.worker(&raw.worker)?;
+        let scheduler = self.scheduler(&raw.scheduler)?;
+        let dashboard = self.dashboard(&raw.dashboard)?;
 
         let events = self.events(
             &raw.scheduler_events,
@@ -790,6 +546,292 @@ impl Validator<'_> {
             events,
             dashboard,
         })
+    }
+
+    /// `bench_id`: empty means none; it becomes part of queue keys.
+    fn bench_id(&self, raw: Option<Spanned<String>>) -> Result<Option<String>, ConfigError> {
+        Ok(match raw {
+            Some(s) if s.get_ref().is_empty() => None,
+            Some(s) => {
+                let id = s.get_ref();
+                if id.chars().any(|c| c.is_whitespace() || c == ':') {
+                    return self.err(s.span(), "bench_id", format!("`{id}` contains whitespace or `:`; use letters, digits, `-`, `_` or `.`"));
+                }
+                Some(id.clone())
+            }
+            None => None,
+        })
+    }
+
+    /// The Redis URL, composed from `sentinels` and `master` when those are set, and
+    /// whether the hooks file named one (else a Frappe bench's own may apply).
+    fn redis_url(&self, raw: &hooks::RedisSection) -> Result<(String, bool), ConfigError> {
+        let (mut redis_url, mut redis_url_configured) = match &raw.url {
+            Some(u) if sentinel::is_sentinel(u.get_ref()) => {
+                if let Err(e) = sentinel::parse(u.get_ref()) {
+                    return self.err(u.span(), "redis.url", format!("`{}`: {e}; expected redis+sentinel://[user:password@]host[:port],host[:port]/<master name>[/db]", redact_url(u.get_ref())));
+                }
+                (u.get_ref().clone(), true)
+            }
+            Some(u) => {
+                if let Err(e) =
+                    redis::IntoConnectionInfo::into_connection_info(u.get_ref().as_str())
+                {
+                    return self.err(u.span(), "redis.url", format!("`{}` is not a Redis URL ({e}); expected redis://[user:password@]host[:port][/db], rediss://... or unix:///path", redact_url(u.get_ref())));
+                }
+                (u.get_ref().clone(), true)
+            }
+            None => (DEFAULT_REDIS_URL.to_owned(), false),
+        };
+        if let Some(nodes) = &raw.sentinels {
+            let Some(master) = &raw.master else {
+                return self.err(
+                    nodes.span(),
+                    "redis.sentinels",
+                    "sentinels need the name of the master they watch: set [redis] master = \"mymaster\"",
+                );
+            };
+            if nodes.get_ref().is_empty() {
+                return self.err(
+                    nodes.span(),
+                    "redis.sentinels",
+                    "the list is empty; give at least one \"host:port\"",
+                );
+            }
+            if sentinel::is_sentinel(&redis_url) {
+                return self.err(
+                    nodes.span(),
+                    "redis.sentinels",
+                    "[redis] url is a redis+sentinel:// URL already; set the sentinels in one place",
+                );
+            }
+            let base = redis_url_configured.then_some(redis_url.as_str());
+            let url = sentinel::compose(nodes.get_ref(), master.get_ref(), base);
+            if let Err(e) = sentinel::parse(&url) {
+                return self.err(nodes.span(), "redis.sentinels", e);
+            }
+            redis_url = url;
+            redis_url_configured = true;
+        } else if let Some(master) = &raw.master {
+            return self.err(
+                master.span(),
+                "redis.master",
+                "a master name needs the sentinels that watch it: set [redis] sentinels = [\"host:26379\", ...]",
+            );
+        }
+        Ok((redis_url, redis_url_configured))
+    }
+
+    /// The built-in queues, with the hooks file's settings and queues of its own.
+    fn queues(
+        &self,
+        raw: &IndexMap<Spanned<String>, hooks::QueueSection>,
+    ) -> Result<Vec<QueueSpec>, ConfigError> {
+        let mut queues: Vec<QueueSpec> = BUILTIN_QUEUES
+            .iter()
+            .map(|(n, t)| QueueSpec {
+                name: (*n).into(),
+                timeout: *t,
+                workers: 1,
+            })
+            .collect();
+        for (name, q) in raw {
+            let key = format!("queues.{}", name.get_ref());
+            if name.get_ref().is_empty()
+                || !name
+                    .get_ref()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+            {
+                return self.err(
+                    name.span(),
+                    &key,
+                    "queue names may use only letters, digits, `_`, `-` and `.`",
+                );
+            }
+            let builtin = BUILTIN_QUEUES
+                .iter()
+                .find(|(n, _)| n == name.get_ref())
+                .map(|(_, t)| *t);
+            let timeout = self.positive(
+                &q.timeout,
+                &format!("{key}.timeout"),
+                "a queue timeout (seconds)",
+                builtin.unwrap_or(300),
+            )?;
+            let workers = self.positive(
+                &q.workers,
+                &format!("{key}.workers"),
+                "the number of worker processes",
+                1,
+            )?;
+            let spec = QueueSpec {
+                name: name.get_ref().clone(),
+                timeout,
+                workers: workers as u32,
+            };
+            match queues.iter_mut().find(|e| e.name == spec.name) {
+                Some(existing) => *existing = spec,
+                None => queues.push(spec),
+            }
+        }
+        Ok(queues)
+    }
+
+    fn methods(
+        &self,
+        raw: IndexMap<Spanned<String>, hooks::MethodSection>,
+        dir: &Path,
+    ) -> Result<IndexMap<String, MethodSpec>, ConfigError> {
+        let mut methods = IndexMap::new();
+        for (name, m) in raw {
+            let key = format!("methods.\"{}\"", name.get_ref());
+            if let Err(why) = check_method_path(name.get_ref()) {
+                return self.err(name.span(), &key, why);
+            }
+            if name.get_ref().starts_with(BUILTIN_PREFIX) {
+                return self.err(name.span(), &key, "methods under `bench.` are built in and cannot be redefined; pick another name");
+            }
+            if m.command.get_ref().is_empty() || m.command.get_ref()[0].is_empty() {
+                return self.err(m.command.span(), &format!("{key}.command"), "is empty; give the program and its arguments, e.g. [\"python3\", \"-m\", \"my_app.task\"]");
+            }
+            let timeout = match &m.timeout {
+                None => None,
+                Some(t) => Some(self.positive(
+                    &Some(t.clone()),
+                    &format!("{key}.timeout"),
+                    "a method timeout (seconds)",
+                    0,
+                )?),
+            };
+            methods.insert(
+                name.into_inner(),
+                MethodSpec {
+                    command: m.command.into_inner(),
+                    cwd: m.cwd.map(|c| dir.join(c)),
+                    env: m.env.into_iter().collect(),
+                    timeout,
+                },
+            );
+        }
+        Ok(methods)
+    }
+
+    fn worker(&self, raw: &hooks::WorkerSection) -> Result<WorkerSpec, ConfigError> {
+        let worker = WorkerSpec {
+            heartbeat_ttl: self.positive(
+                &raw.heartbeat_ttl,
+                "worker.heartbeat_ttl",
+                "the heartbeat deadline (seconds)",
+                45,
+            )?,
+            max_recoveries: match &raw.max_recoveries {
+                Some(s) if *s.get_ref() < 0 => {
+                    return self.err(s.span(), "worker.max_recoveries", "must be 0 or more");
+                }
+                Some(s) => *s.get_ref(),
+                None => 3,
+            },
+            abandoned: raw.abandoned.unwrap_or_default(),
+            kill_grace: self.positive(
+                &raw.kill_grace,
+                "worker.kill_grace",
+                "the grace period (seconds)",
+                10,
+            )? as u64,
+            result_max_bytes: self.positive(
+                &raw.result_max_bytes,
+                "worker.result_max_bytes",
+                "the result size limit (bytes)",
+                1 << 20,
+            )? as usize,
+        };
+        if worker.heartbeat_ttl < 10 {
+            let span = raw
+                .heartbeat_ttl
+                .as_ref()
+                .map(Spanned::span)
+                .unwrap_or(0..0);
+            return self.err(
+                span,
+                "worker.heartbeat_ttl",
+                "must be at least 10 seconds, as workers beat every few seconds",
+            );
+        }
+        Ok(worker)
+    }
+
+    fn scheduler(&self, raw: &hooks::SchedulerSection) -> Result<SchedulerSpec, ConfigError> {
+        let timezone = match &raw.timezone {
+            Some(tz) => match tz.get_ref().parse::<Tz>() {
+                Ok(z) => z,
+                Err(_) => return self.err(
+                    tz.span(),
+                    "scheduler.timezone",
+                    format!(
+                        "`{}` is not an IANA time zone; use a name like `UTC` or `Asia/Kolkata`",
+                        tz.get_ref()
+                    ),
+                ),
+            },
+            None => system_timezone(),
+        };
+        let scheduler = SchedulerSpec {
+            interval: self.positive(
+                &raw.interval,
+                "scheduler.interval",
+                "the `all` interval (seconds)",
+                240,
+            )?,
+            timezone,
+            lease: self.positive(
+                &raw.lease,
+                "scheduler.lease",
+                "the leader lease (seconds)",
+                10,
+            )?,
+        };
+        Ok(scheduler)
+    }
+
+    fn dashboard(&self, raw: &hooks::DashboardSection) -> Result<DashboardSpec, ConfigError> {
+        let dashboard = DashboardSpec {
+            bind: match &raw.bind {
+                Some(b) => match b.get_ref().parse() {
+                    Ok(a) => a,
+                    Err(_) => {
+                        return self.err(
+                            b.span(),
+                            "dashboard.bind",
+                            format!(
+                                "`{}` is not an address and port; use one like `127.0.0.1:9181` or `0.0.0.0:9181`",
+                                b.get_ref()
+                            ),
+                        );
+                    }
+                },
+                None => DASHBOARD_BIND.parse().expect("a valid address"),
+            },
+            token: match &raw.token {
+                Some(t)
+                    if t.get_ref().trim().len() < 16
+                        || !t
+                            .get_ref()
+                            .trim()
+                            .chars()
+                            .all(|c| c.is_ascii_graphic() && c != ';' && c != ',') =>
+                {
+                    return self.err(
+                        t.span(),
+                        "dashboard.token",
+                        "must be at least 16 printable characters without `;` or `,` (for example from `openssl rand -hex 16`)",
+                    );
+                }
+                Some(t) => Some(t.get_ref().trim().to_owned()),
+                None => None,
+            },
+        };
+        Ok(dashboard)
     }
 
     /// The TLS files, each resolved against the hooks file's folder and readable, and
