@@ -179,7 +179,6 @@ pub async fn run(
     site: Option<&str>,
 ) -> Result<()> {
     let tz = cfg.scheduler.timezone;
-    let local = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339();
     let events = plan::scheduled(cfg);
     let sites = sites_for(cfg, site)?;
     // With --site, only that site's runs; the bench's own events have no site.
@@ -191,74 +190,8 @@ pub async fn run(
     };
     match cmd {
         ScheduleCommand::Next { .. } => unreachable!("handled by run_offline"),
-        ScheduleCommand::List { json } => {
-            let listed = listing(cfg, store, site).await?;
-            if *json {
-                for l in &listed {
-                    output::json_line(l)?;
-                }
-            } else if listed.is_empty() {
-                eprintln!("No scheduler_events in {}.", cfg.source_shown());
-            } else if cfg.frappe_mode() {
-                let mut rows = Rows::new([
-                    "METHOD", "SITE", "EVENT", "QUEUE", "SCHEDULE", "LAST RUN", "NEXT RUN",
-                ]);
-                for l in listed {
-                    rows.push([
-                        l.method,
-                        l.site.unwrap_or_else(|| "(bench)".into()),
-                        l.event,
-                        l.queue,
-                        l.schedule,
-                        l.last_run.unwrap_or_else(|| "never".into()),
-                        l.next_run.unwrap_or_default(),
-                    ]);
-                }
-                rows.print()?;
-            } else {
-                let mut rows = Rows::new([
-                    "METHOD", "EVENT", "QUEUE", "SCHEDULE", "LAST RUN", "NEXT RUN",
-                ]);
-                for l in listed {
-                    rows.push([
-                        l.method,
-                        l.event,
-                        l.queue,
-                        l.schedule,
-                        l.last_run.unwrap_or_else(|| "never".into()),
-                        l.next_run.unwrap_or_default(),
-                    ]);
-                }
-                rows.print()?;
-            }
-        }
-        ScheduleCommand::Status { json } => {
-            let paused = store.scheduler_paused().await?;
-            let leader = store.leader().await?;
-            if *json {
-                output::json_line(&serde_json::json!({
-                    "status": if paused.is_some() { "paused" } else { "active" },
-                    "paused_since": paused,
-                    "leader": leader,
-                }))?;
-            } else {
-                match &paused {
-                    Some(since) => output::line(format!("Scheduler is paused (since {since})"))?,
-                    None => output::line("Scheduler is active")?,
-                }
-                match leader {
-                    Some(l) => output::line(format!(
-                        "Leader: {} on {} (pid {}), fencing token {}, lease {:.1}s left",
-                        l.name,
-                        l.host.as_deref().unwrap_or("?"),
-                        l.pid.as_deref().unwrap_or("?"),
-                        l.token,
-                        l.ms_left as f64 / 1000.0
-                    ))?,
-                    None => output::line("Leader: none (no `bench schedule` is running)")?,
-                }
-            }
-        }
+        ScheduleCommand::List { json } => print_listing(cfg, store, site, *json).await?,
+        ScheduleCommand::Status { json } => print_status(store, *json).await?,
         ScheduleCommand::Pause => {
             store.set_scheduler_paused(true).await?;
             output::line("Scheduler paused")?;
@@ -303,46 +236,126 @@ pub async fn run(
             }
             entries.sort_by(|a, b| b.at.total_cmp(&a.at));
             entries.truncate(*limit);
-            if *json {
-                for e in &entries {
-                    output::json_line(e)?;
-                }
-            } else if entries.is_empty() {
-                eprintln!("No runs recorded yet.");
-            } else {
-                let mut rows = Rows::new([
-                    "AT",
-                    "METHOD",
-                    "SITE",
-                    "EVENT",
-                    "SLOT",
-                    "OUTCOME",
-                    "JOB",
-                    "SCHEDULER",
-                ])
-                .keep_whole(6);
-                for e in entries {
-                    let when = |secs: f64| {
-                        crate::store::timestamp::from_unix_float(secs)
-                            .map(local)
-                            .unwrap_or_default()
-                    };
-                    rows.push([
-                        when(e.at),
-                        e.method,
-                        e.site.unwrap_or_default(),
-                        e.event,
-                        e.slot
-                            .map(|s| when(s as f64))
-                            .unwrap_or_else(|| "(triggered)".into()),
-                        e.outcome,
-                        e.job_id,
-                        e.scheduler,
-                    ]);
-                }
-                rows.print()?;
-            }
+            print_history(entries, tz, *json)?;
         }
+    }
+    Ok(())
+}
+
+/// `bench schedule list`: each event with its last and next run.
+async fn print_listing(cfg: &Config, store: &Store, site: Option<&str>, json: bool) -> Result<()> {
+    let listed = listing(cfg, store, site).await?;
+    if json {
+        for l in &listed {
+            output::json_line(l)?;
+        }
+    } else if listed.is_empty() {
+        eprintln!("No scheduler_events in {}.", cfg.source_shown());
+    } else {
+        // The SITE column only where events run per site.
+        let sites = cfg.frappe_mode();
+        let mut header = vec![
+            "METHOD", "SITE", "EVENT", "QUEUE", "SCHEDULE", "LAST RUN", "NEXT RUN",
+        ];
+        if !sites {
+            header.remove(1);
+        }
+        let mut rows = Rows::new(header);
+        for l in listed {
+            let mut row = vec![
+                l.method,
+                l.site.unwrap_or_else(|| "(bench)".into()),
+                l.event,
+                l.queue,
+                l.schedule,
+                l.last_run.unwrap_or_else(|| "never".into()),
+                l.next_run.unwrap_or_default(),
+            ];
+            if !sites {
+                row.remove(1);
+            }
+            rows.push(row);
+        }
+        rows.print()?;
+    }
+    Ok(())
+}
+
+/// `bench schedule status`: paused or not, and the leader.
+async fn print_status(store: &Store, json: bool) -> Result<()> {
+    let paused = store.scheduler_paused().await?;
+    let leader = store.leader().await?;
+    if json {
+        output::json_line(&serde_json::json!({
+            "status": if paused.is_some() { "paused" } else { "active" },
+            "paused_since": paused,
+            "leader": leader,
+        }))?;
+    } else {
+        match &paused {
+            Some(since) => output::line(format!("Scheduler is paused (since {since})"))?,
+            None => output::line("Scheduler is active")?,
+        }
+        match leader {
+            Some(l) => output::line(format!(
+                "Leader: {} on {} (pid {}), fencing token {}, lease {:.1}s left",
+                l.name,
+                l.host.as_deref().unwrap_or("?"),
+                l.pid.as_deref().unwrap_or("?"),
+                l.token,
+                l.ms_left as f64 / 1000.0
+            ))?,
+            None => output::line("Leader: none (no `bench schedule` is running)")?,
+        }
+    }
+    Ok(())
+}
+
+/// `bench schedule history`, newest first, times in the scheduler's zone.
+fn print_history(
+    entries: Vec<crate::store::schedule::LedgerEntry>,
+    tz: Tz,
+    json: bool,
+) -> Result<()> {
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339();
+    if json {
+        for e in &entries {
+            output::json_line(e)?;
+        }
+    } else if entries.is_empty() {
+        eprintln!("No runs recorded yet.");
+    } else {
+        let mut rows = Rows::new([
+            "AT",
+            "METHOD",
+            "SITE",
+            "EVENT",
+            "SLOT",
+            "OUTCOME",
+            "JOB",
+            "SCHEDULER",
+        ])
+        .keep_whole(6);
+        for e in entries {
+            let when = |secs: f64| {
+                crate::store::timestamp::from_unix_float(secs)
+                    .map(local)
+                    .unwrap_or_default()
+            };
+            rows.push([
+                when(e.at),
+                e.method,
+                e.site.unwrap_or_default(),
+                e.event,
+                e.slot
+                    .map(|s| when(s as f64))
+                    .unwrap_or_else(|| "(triggered)".into()),
+                e.outcome,
+                e.job_id,
+                e.scheduler,
+            ]);
+        }
+        rows.print()?;
     }
     Ok(())
 }
