@@ -111,8 +111,34 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
         },
         None => cfg.clone(),
     };
+    let (redis, store) = open_redis(cfg, demo.as_ref(), &paths, width).await?;
+
+    let procs = spawn_all(cfg, &paths, &groups, width)?;
+    if demo.is_some() {
+        demo_jobs(cfg, &store, &paths).await?;
+    }
+
+    supervise(procs).await?;
+    if let Some(r) = redis {
+        stop_redis(r).await;
+    }
+    if let Some(d) = &demo {
+        let _ = std::fs::remove_dir_all(&d.dir);
+    }
+    output::line("All stopped")?;
+    Ok(())
+}
+
+/// The Redis `bench start` uses: the demo's own, the configured one, or, when nothing
+/// answers at a local URL, a redis-server it starts (returned, to stop at the end).
+async fn open_redis(
+    cfg: &Config,
+    demo: Option<&DemoRedis>,
+    paths: &Paths,
+    width: usize,
+) -> Result<(Option<Proc>, Store)> {
     let mut redis = None;
-    let store = if let Some(d) = &demo {
+    let store = if let Some(d) = demo {
         let server = which("redis-server").ok_or_else(|| anyhow::anyhow!("the demo runs its own redis-server, which is not installed\nhint: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)"))?;
         output::line(format!(
             "Demo: a redis-server of its own on {} (data in {}, removed when you stop); no other Redis is touched",
@@ -160,7 +186,17 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
             }
         }
     };
+    Ok((redis, store))
+}
 
+/// Starts the scheduler, a worker per group and the dashboard, each prefixed in the
+/// output by its name.
+fn spawn_all(
+    cfg: &Config,
+    paths: &Paths,
+    groups: &[super::WorkerGroup],
+    width: usize,
+) -> Result<Vec<Proc>> {
     let base = [
         paths.bench.display().to_string(),
         "--config".into(),
@@ -203,14 +239,16 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
         width,
     )?);
     output::line(format!("Dashboard: http://{dashboard}/"))?;
-    if demo.is_some() {
-        demo_jobs(cfg, &store, &paths).await?;
-    }
+    Ok(procs)
+}
 
+/// Waits until every process has exited; the first Ctrl-C (or TERM) stops them warm,
+/// a second one cold.
+async fn supervise(procs: Vec<Proc>) -> Result<()> {
     let mut int = signal(SignalKind::interrupt())?;
     let mut trm = signal(SignalKind::terminate())?;
     let mut stops = 0;
-    let mut alive: Vec<Proc> = procs;
+    let mut alive = procs;
     while !alive.is_empty() {
         tokio::select! {
             _ = int.recv() => stops += 1,
@@ -237,18 +275,16 @@ pub async fn run(cfg: &Config, a: &StartArgs) -> Result<()> {
             term(p);
         }
     }
-    if let Some(mut r) = redis {
-        term(&r);
-        let _ = tokio::time::timeout(Duration::from_secs(10), r.child.wait()).await;
-        if r.child.try_wait().ok().flatten().is_none() {
-            let _ = r.child.kill().await;
-        }
-    }
-    if let Some(d) = &demo {
-        let _ = std::fs::remove_dir_all(&d.dir);
-    }
-    output::line("All stopped")?;
     Ok(())
+}
+
+/// Stops the redis-server `bench start` started: TERM, then KILL after 10 s.
+async fn stop_redis(mut r: Proc) {
+    term(&r);
+    let _ = tokio::time::timeout(Duration::from_secs(10), r.child.wait()).await;
+    if r.child.try_wait().ok().flatten().is_none() {
+        let _ = r.child.kill().await;
+    }
 }
 
 /// Where the dashboard listens: the configured address, or another port on the same
