@@ -195,59 +195,18 @@ fn run(cli: Cli) -> Result<()> {
     }
     // A Frappe bench keeps its scheduler switches in Frappe's own site config and
     // database: Frappe's commands change them, exactly as without bench.
-    if cfg.frappe_mode() {
-        let site = cli.site.as_deref();
-        match &cli.command {
-            Command::EnableScheduler => {
-                return Err(admin::frappe::exec_frappe(
-                    &cfg,
-                    site,
-                    &["enable-scheduler"],
-                ));
-            }
-            Command::DisableScheduler => {
-                return Err(admin::frappe::exec_frappe(
-                    &cfg,
-                    site,
-                    &["disable-scheduler"],
-                ));
-            }
-            Command::Scheduler { action, format } => {
-                let action = clap::ValueEnum::to_possible_value(action)
-                    .map(|v| v.get_name().to_owned())
-                    .unwrap_or_default();
-                let format = clap::ValueEnum::to_possible_value(format)
-                    .map(|v| v.get_name().to_owned())
-                    .unwrap_or_default();
-                return Err(admin::frappe::exec_frappe(
-                    &cfg,
-                    site,
-                    &["scheduler", &action, "--format", &format],
-                ));
-            }
-            _ => {}
-        }
+    if cfg.frappe_mode()
+        && let Some(handed) = frappe_scheduler_switch(&cfg, &cli)
+    {
+        return Err(handed);
     }
-    // The global --site narrows every job selection.
-    let site = cli.site.clone();
-    let sited = |f: &admin::select::Filters| admin::select::Filters {
-        site: site.clone(),
-        ..f.clone()
-    };
     match &cli.command {
         Command::Generate(_) | Command::External(_) | Command::Setup(SetupCommand::External(_)) => {
             unreachable!("handled above")
         }
         Command::Worker(a) => run_worker(&cfg, a),
         Command::WorkerPool(a) => run_worker(&cfg, &a.as_worker()),
-        Command::Schedule(a) if a.command.is_none() => heavy(async {
-            let store = open(&cfg).await?;
-            let shutdown = crate::service::Shutdown::new();
-            shutdown.on_signals()?;
-            let log = crate::service::Log::to(a.log_file.as_deref(), a.quiet)?;
-            log.reopen_on_sighup()?;
-            crate::scheduler::run(Arc::new(cfg.clone()), store, log, shutdown.warm.clone()).await
-        }),
+        Command::Schedule(a) if a.command.is_none() => run_scheduler(&cfg, a),
         Command::Setup(SetupCommand::Supervisor(a)) => crate::setup::supervisor::run(&cfg, a),
         Command::Setup(SetupCommand::Systemd(a)) => crate::setup::systemd::run(&cfg, a),
         Command::Setup(SetupCommand::Hooks(a)) => crate::setup::hooks::run(&cfg, a),
@@ -256,98 +215,150 @@ fn run(cli: Cli) -> Result<()> {
             crate::output::line(admin::doctor::acl_rule())?;
             Ok(())
         }
-        Command::Dashboard(a) => {
-            let opts = crate::dashboard::Options::resolve(&cfg, a)?;
-            light(async {
-                let store = open(&cfg).await?;
-                let shutdown = crate::service::Shutdown::new();
-                shutdown.on_signals()?;
-                crate::dashboard::serve(
-                    Arc::new(cfg.clone()),
-                    store,
-                    opts,
-                    shutdown.warm.clone(),
-                    |addr, o| {
-                        eprintln!(
-                            "Dashboard on http://{addr}/{}{}",
-                            if o.token.is_some() {
-                                " (token required)"
-                            } else {
-                                ""
-                            },
-                            if o.read_only { " (read-only)" } else { "" }
-                        );
-                    },
-                )
-                .await
-            })
-        }
+        Command::Dashboard(a) => run_dashboard(&cfg, a),
         Command::Enqueue(a) if a.now => light(frappe::enqueue_now(&cfg, a, cli.site.as_deref())),
-        cmd => light(async {
-            let store = open(&cfg).await?;
-            match cmd {
-                Command::Schedule(a) => {
-                    crate::scheduler::control::run(
-                        &cfg,
-                        &store,
-                        a.command.as_ref().expect("a subcommand"),
-                        site.as_deref(),
-                    )
-                    .await
-                }
-                Command::Enqueue(a) => enqueue::run(&cfg, &store, a, site.as_deref()).await,
-                Command::Jobs(JobsCommand::List(a)) => {
-                    admin::list::run(
-                        &cfg,
-                        &store,
-                        &admin::list::ListArgs {
-                            filters: sited(&a.filters),
-                            ..a.clone()
-                        },
-                    )
-                    .await
-                }
-                Command::Jobs(JobsCommand::Stats(a)) => {
-                    admin::list::stats(
-                        &cfg,
-                        &store,
-                        &admin::list::StatsArgs {
-                            filters: sited(&a.filters),
-                            ..a.clone()
-                        },
-                    )
-                    .await
-                }
-                Command::Jobs(JobsCommand::Retry(a)) => {
-                    admin::change::retry(
-                        &cfg,
-                        &store,
-                        &admin::change::RetryArgs {
-                            filters: sited(&a.filters),
-                            ..a.clone()
-                        },
-                    )
-                    .await
-                }
-                Command::Jobs(JobsCommand::Purge(a)) => {
-                    admin::change::purge(
-                        &cfg,
-                        &store,
-                        &admin::change::PurgeArgs {
-                            filters: sited(&a.filters),
-                            ..a.clone()
-                        },
-                    )
-                    .await
-                }
-                Command::Jobs(JobsCommand::Show(a)) => admin::show::run(&cfg, &store, a).await,
-                Command::Jobs(JobsCommand::Cancel(a)) => admin::change::cancel(&store, a).await,
-                Command::Jobs(JobsCommand::Stop(a)) => admin::change::stop(&store, a).await,
-                Command::Jobs(JobsCommand::Delete(a)) => admin::change::delete(&store, a).await,
-                Command::Doctor(a) => admin::doctor::run(&cfg, &store, a).await,
-                frappe_alias => frappe::run(&cfg, &store, frappe_alias, site.as_deref()).await,
-            }
-        }),
+        cmd => light(with_store(&cfg, cmd, cli.site.as_deref())),
+    }
+}
+
+/// Frappe's scheduler switches, handed to Frappe's own command (whose error, or
+/// exit, is returned); `None` for every other command.
+fn frappe_scheduler_switch(cfg: &Config, cli: &Cli) -> Option<anyhow::Error> {
+    let site = cli.site.as_deref();
+    match &cli.command {
+        Command::EnableScheduler => {
+            Some(admin::frappe::exec_frappe(cfg, site, &["enable-scheduler"]))
+        }
+        Command::DisableScheduler => Some(admin::frappe::exec_frappe(
+            cfg,
+            site,
+            &["disable-scheduler"],
+        )),
+        Command::Scheduler { action, format } => {
+            let action = clap::ValueEnum::to_possible_value(action)
+                .map(|v| v.get_name().to_owned())
+                .unwrap_or_default();
+            let format = clap::ValueEnum::to_possible_value(format)
+                .map(|v| v.get_name().to_owned())
+                .unwrap_or_default();
+            Some(admin::frappe::exec_frappe(
+                cfg,
+                site,
+                &["scheduler", &action, "--format", &format],
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// `bench schedule` with no subcommand: the long-running scheduler.
+fn run_scheduler(cfg: &Config, a: &crate::scheduler::ScheduleArgs) -> Result<()> {
+    heavy(async {
+        let store = open(cfg).await?;
+        let shutdown = crate::service::Shutdown::new();
+        shutdown.on_signals()?;
+        let log = crate::service::Log::to(a.log_file.as_deref(), a.quiet)?;
+        log.reopen_on_sighup()?;
+        crate::scheduler::run(Arc::new(cfg.clone()), store, log, shutdown.warm.clone()).await
+    })
+}
+
+fn run_dashboard(cfg: &Config, a: &crate::dashboard::DashboardArgs) -> Result<()> {
+    let opts = crate::dashboard::Options::resolve(cfg, a)?;
+    light(async {
+        let store = open(cfg).await?;
+        let shutdown = crate::service::Shutdown::new();
+        shutdown.on_signals()?;
+        crate::dashboard::serve(
+            Arc::new(cfg.clone()),
+            store,
+            opts,
+            shutdown.warm.clone(),
+            |addr, o| {
+                eprintln!(
+                    "Dashboard on http://{addr}/{}{}",
+                    if o.token.is_some() {
+                        " (token required)"
+                    } else {
+                        ""
+                    },
+                    if o.read_only { " (read-only)" } else { "" }
+                );
+            },
+        )
+        .await
+    })
+}
+
+/// The commands that only talk to Redis, on one connection. The global `--site`
+/// narrows every job selection.
+async fn with_store(cfg: &Config, cmd: &Command, site: Option<&str>) -> Result<()> {
+    let store = open(cfg).await?;
+    let sited = |f: &admin::select::Filters| admin::select::Filters {
+        site: site.map(str::to_owned),
+        ..f.clone()
+    };
+    match cmd {
+        Command::Schedule(a) => {
+            crate::scheduler::control::run(
+                cfg,
+                &store,
+                a.command.as_ref().expect("a subcommand"),
+                site,
+            )
+            .await
+        }
+        Command::Enqueue(a) => enqueue::run(cfg, &store, a, site).await,
+        Command::Jobs(JobsCommand::List(a)) => {
+            admin::list::run(
+                cfg,
+                &store,
+                &admin::list::ListArgs {
+                    filters: sited(&a.filters),
+                    ..a.clone()
+                },
+            )
+            .await
+        }
+        Command::Jobs(JobsCommand::Stats(a)) => {
+            admin::list::stats(
+                cfg,
+                &store,
+                &admin::list::StatsArgs {
+                    filters: sited(&a.filters),
+                    ..a.clone()
+                },
+            )
+            .await
+        }
+        Command::Jobs(JobsCommand::Retry(a)) => {
+            admin::change::retry(
+                cfg,
+                &store,
+                &admin::change::RetryArgs {
+                    filters: sited(&a.filters),
+                    ..a.clone()
+                },
+            )
+            .await
+        }
+        Command::Jobs(JobsCommand::Purge(a)) => {
+            admin::change::purge(
+                cfg,
+                &store,
+                &admin::change::PurgeArgs {
+                    filters: sited(&a.filters),
+                    ..a.clone()
+                },
+            )
+            .await
+        }
+        Command::Jobs(JobsCommand::Show(a)) => admin::show::run(cfg, &store, a).await,
+        Command::Jobs(JobsCommand::Cancel(a)) => admin::change::cancel(&store, a).await,
+        Command::Jobs(JobsCommand::Stop(a)) => admin::change::stop(&store, a).await,
+        Command::Jobs(JobsCommand::Delete(a)) => admin::change::delete(&store, a).await,
+        Command::Doctor(a) => admin::doctor::run(cfg, &store, a).await,
+        frappe_alias => frappe::run(cfg, &store, frappe_alias, site).await,
     }
 }
 
