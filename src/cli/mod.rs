@@ -135,6 +135,22 @@ pub enum JobsCommand {
     Stats(admin::list::StatsArgs),
 }
 
+impl JobsCommand {
+    /// The job selection of the subcommands that take one.
+    fn filters_mut(&mut self) -> Option<&mut admin::select::Filters> {
+        match self {
+            JobsCommand::List(a) => Some(&mut a.filters),
+            JobsCommand::Stats(a) => Some(&mut a.filters),
+            JobsCommand::Retry(a) => Some(&mut a.filters),
+            JobsCommand::Purge(a) => Some(&mut a.filters),
+            JobsCommand::Show(_)
+            | JobsCommand::Cancel(_)
+            | JobsCommand::Stop(_)
+            | JobsCommand::Delete(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SetupCommand {
     /// Write a supervisord configuration for the scheduler, workers and Redis
@@ -170,6 +186,12 @@ fn run(cli: Cli) -> Result<()> {
     }
     if cli.redis_url.is_none() {
         cli.redis_url = from_env("BENCH_REDIS_URL").map(|v| v.to_string_lossy().into_owned());
+    }
+    // The global --site narrows every job selection.
+    if let Command::Jobs(jobs) = &mut cli.command
+        && let Some(filters) = jobs.filters_mut()
+    {
+        filters.site = cli.site.clone();
     }
     let config = cli
         .config
@@ -290,14 +312,9 @@ fn run_dashboard(cfg: &Config, a: &crate::dashboard::DashboardArgs) -> Result<()
     })
 }
 
-/// The commands that only talk to Redis, on one connection. The global `--site`
-/// narrows every job selection.
+/// The commands that only talk to Redis, on one connection.
 async fn with_store(cfg: &Config, cmd: &Command, site: Option<&str>) -> Result<()> {
     let store = open(cfg).await?;
-    let sited = |f: &admin::select::Filters| admin::select::Filters {
-        site: site.map(str::to_owned),
-        ..f.clone()
-    };
     match cmd {
         Command::Schedule(a) => {
             crate::scheduler::control::run(
@@ -309,50 +326,10 @@ async fn with_store(cfg: &Config, cmd: &Command, site: Option<&str>) -> Result<(
             .await
         }
         Command::Enqueue(a) => enqueue::run(cfg, &store, a, site).await,
-        Command::Jobs(JobsCommand::List(a)) => {
-            admin::list::run(
-                cfg,
-                &store,
-                &admin::list::ListArgs {
-                    filters: sited(&a.filters),
-                    ..a.clone()
-                },
-            )
-            .await
-        }
-        Command::Jobs(JobsCommand::Stats(a)) => {
-            admin::list::stats(
-                cfg,
-                &store,
-                &admin::list::StatsArgs {
-                    filters: sited(&a.filters),
-                    ..a.clone()
-                },
-            )
-            .await
-        }
-        Command::Jobs(JobsCommand::Retry(a)) => {
-            admin::change::retry(
-                cfg,
-                &store,
-                &admin::change::RetryArgs {
-                    filters: sited(&a.filters),
-                    ..a.clone()
-                },
-            )
-            .await
-        }
-        Command::Jobs(JobsCommand::Purge(a)) => {
-            admin::change::purge(
-                cfg,
-                &store,
-                &admin::change::PurgeArgs {
-                    filters: sited(&a.filters),
-                    ..a.clone()
-                },
-            )
-            .await
-        }
+        Command::Jobs(JobsCommand::List(a)) => admin::list::run(cfg, &store, a).await,
+        Command::Jobs(JobsCommand::Stats(a)) => admin::list::stats(cfg, &store, a).await,
+        Command::Jobs(JobsCommand::Retry(a)) => admin::change::retry(cfg, &store, a).await,
+        Command::Jobs(JobsCommand::Purge(a)) => admin::change::purge(cfg, &store, a).await,
         Command::Jobs(JobsCommand::Show(a)) => admin::show::run(cfg, &store, a).await,
         Command::Jobs(JobsCommand::Cancel(a)) => admin::change::cancel(&store, a).await,
         Command::Jobs(JobsCommand::Stop(a)) => admin::change::stop(&store, a).await,
