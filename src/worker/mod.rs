@@ -396,8 +396,8 @@ pub async fn run(
         r = Runners::start(cfg.clone(), handlers, log.clone()) => Arc::new(r?),
         () = shutdown.warm.cancelled() => return Ok(Summary::default()),
     };
-    let info = register(&store, &opts, &log, cfg.worker.heartbeat_ttl).await?;
     let ttl = cfg.worker.heartbeat_ttl;
+    let info = register(&store, &opts, &log, ttl).await?;
 
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Ended>();
     let tracker = TaskTracker::new();
@@ -459,7 +459,7 @@ pub async fn run(
 
     // Warm stop: no new jobs; running ones finish unless a cold stop interrupts them.
     let _ = idle_tx.send(false);
-    let_running_jobs_end(&shared, &tracker, &shutdown).await;
+    let_running_jobs_end(&shared, &tracker).await;
     runners.shutdown().await;
     waiters_stop.cancel();
     for w in waiters {
@@ -591,9 +591,6 @@ async fn fill_slots(
     idle_tx: &watch::Sender<bool>,
 ) -> Vec<(String, String)> {
     let mut pending_moved: Vec<(String, String)> = Vec::new();
-    // This loop fills free slots: at start, after an idle wait, and whenever the
-    // finisher's claim came back short. A busy slot is refilled by the finisher, in
-    // the same script call that records its job's end.
     let slots = Arc::new(Semaphore::new(concurrency));
     let mut attempt = 0u32;
 
@@ -689,7 +686,7 @@ async fn fill_slots(
 
 /// Warm stop: no new jobs; running ones finish unless a cold stop interrupts them,
 /// which puts them back on their queues.
-async fn let_running_jobs_end(shared: &Shared, tracker: &TaskTracker, shutdown: &Shutdown) {
+async fn let_running_jobs_end(shared: &Shared, tracker: &TaskTracker) {
     tracker.close();
     if !tracker.is_empty() {
         shared.log.info(format!(
@@ -699,7 +696,7 @@ async fn let_running_jobs_end(shared: &Shared, tracker: &TaskTracker, shutdown: 
     }
     tokio::select! {
         () = tracker.wait() => {}
-        () = shutdown.cold.cancelled() => {
+        () = shared.shutdown.cold.cancelled() => {
             let n = tracker.len();
             shared.log.warn(format!("Cold shutdown: stopping {} and putting them back on their queues", crate::output::count(n, "running job")));
             shared.stop_all(runner::StopReason::Cold);
