@@ -317,7 +317,6 @@ fn print_history(
     tz: Tz,
     json: bool,
 ) -> Result<()> {
-    let local = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339();
     if json {
         for e in &entries {
             output::json_line(e)?;
@@ -336,12 +335,12 @@ fn print_history(
             "SCHEDULER",
         ])
         .keep_whole(6);
+        let when = |secs: f64| {
+            crate::store::timestamp::from_unix_float(secs)
+                .map(|t| t.with_timezone(&tz).to_rfc3339())
+                .unwrap_or_default()
+        };
         for e in entries {
-            let when = |secs: f64| {
-                crate::store::timestamp::from_unix_float(secs)
-                    .map(local)
-                    .unwrap_or_default()
-            };
             rows.push([
                 when(e.at),
                 e.method,
