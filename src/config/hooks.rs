@@ -111,6 +111,7 @@ pub(crate) struct WorkerSection {
     pub abandoned: Option<crate::config::Abandoned>,
     pub kill_grace: Option<Spanned<i64>>,
     pub result_max_bytes: Option<Spanned<i64>>,
+    pub claim_ahead: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

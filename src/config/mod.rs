@@ -182,6 +182,10 @@ impl FrappeSpec {
     }
 }
 
+/// Jobs a worker holds ahead by default, and at most.
+pub const DEFAULT_CLAIM_AHEAD: usize = 20;
+const MAX_CLAIM_AHEAD: i64 = 1000;
+
 /// Worker behaviour.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkerSpec {
@@ -193,6 +197,9 @@ pub struct WorkerSpec {
     pub kill_grace: u64,
     /// Largest command output kept as a job's result.
     pub result_max_bytes: usize,
+    /// Jobs a worker may hold beyond its free slots while its jobs run in well under a
+    /// millisecond: a slot then goes from one job to the next without waiting for Redis.
+    pub claim_ahead: usize,
 }
 
 /// Scheduler settings.
@@ -745,6 +752,17 @@ impl Validator<'_> {
                 "the result size limit (bytes)",
                 1 << 20,
             )? as usize,
+            claim_ahead: match &raw.claim_ahead {
+                Some(s) if !(0..=MAX_CLAIM_AHEAD).contains(s.get_ref()) => {
+                    return self.err(
+                        s.span(),
+                        "worker.claim_ahead",
+                        format!("must be 0 (off) to {MAX_CLAIM_AHEAD}"),
+                    );
+                }
+                Some(s) => *s.get_ref() as usize,
+                None => DEFAULT_CLAIM_AHEAD,
+            },
         };
         if worker.heartbeat_ttl < 10 {
             let span = raw

@@ -8,9 +8,11 @@ use std::sync::atomic::Ordering;
 use tokio_util::sync::CancellationToken;
 
 use chrono::Utc;
-use tokio::sync::Semaphore;
+use futures_util::StreamExt as _;
+use futures_util::stream::FuturesOrdered;
+use tokio::sync::OwnedSemaphorePermit;
 use tokio::sync::mpsc::UnboundedReceiver;
-use tokio::task::JoinSet;
+use tokio_util::task::task_tracker::TaskTrackerToken;
 
 use super::runner::RunResult;
 use super::{BATCH, Ended, Shared, backoff, short_queue};
@@ -46,75 +48,113 @@ pub(super) fn outcome(job: &Claimed, result: RunResult, malformed: bool) -> Outc
 }
 
 /// Consumes ended runs until every sender is gone. Each batch's ends are recorded
-/// and the slots they free refilled in one script call, unless the worker is
-/// stopping; slots the claim could not fill go back to the worker's fetch loop, which
-/// waits for work. Up to [`IN_FLIGHT`] batches are written at once, so the worker
-/// prepares the next batch while Redis runs the last.
+/// and the slots they free refilled in one script call (with jobs to hold ahead),
+/// unless the worker is stopping; slots the claim could not fill go back to the
+/// worker's fetch loop, which waits for work. Up to [`IN_FLIGHT`] batches are written
+/// at once, so the worker runs jobs while Redis records the last ones. `slots` counts
+/// the jobs that may be running or held at once.
 pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>, slots: usize) {
-    let in_flight = Arc::new(Semaphore::new(IN_FLIGHT));
-    // Each batch takes at most its share of the slots: with every slot in one batch,
-    // the worker would wait for Redis and Redis for the worker in turn.
-    let most = slots.div_ceil(IN_FLIGHT).clamp(1, BATCH);
-    let mut writes = JoinSet::new();
-    while let Some(first) = rx.recv().await {
-        let turn = in_flight
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("semaphore is never closed");
-        let mut batch = vec![first];
-        while batch.len() < most {
-            match rx.try_recv() {
-                Ok(d) => batch.push(d),
-                Err(_) => break,
-            }
+    // A batch may cover every slot and held job: it goes as soon as a slot waits for
+    // a job (below), so a large batch only forms while jobs keep running.
+    let most = slots.clamp(1, BATCH);
+    // Calls are sent in order and their replies handled in that order, so the jobs
+    // they claim start in their queues' order.
+    let mut writes = FuturesOrdered::new();
+    let mut pending: Vec<Ended> = Vec::new();
+    let mut open = true;
+    while open || !writes.is_empty() || !pending.is_empty() {
+        tokio::select! {
+            biased;
+            Some(written) = writes.next(), if !writes.is_empty() => deliver(&shared, written),
+            got = rx.recv(), if open => match got {
+                Some(first) => {
+                    pending.push(first);
+                    while let Ok(d) = rx.try_recv() {
+                        pending.push(d);
+                    }
+                }
+                None => open = false,
+            },
         }
-        let shared = shared.clone();
-        writes.spawn(async move {
-            write(&shared, batch).await;
-            drop(turn);
-        });
-        while let Some(done) = writes.try_join_next() {
-            rethrow(done);
+        // A batch goes when Redis is idle, when a slot waits for a job, or when it
+        // is full; otherwise it grows while the calls in flight run.
+        while !pending.is_empty()
+            && writes.len() < IN_FLIGHT
+            && (writes.is_empty()
+                || !open
+                || pending.len() >= most
+                || pending.iter().any(|e| e.slot.is_some()))
+        {
+            let rest = pending.split_off(pending.len().min(most));
+            let batch = std::mem::replace(&mut pending, rest);
+            writes.push_back(write(shared.clone(), batch));
         }
-    }
-    while let Some(done) = writes.join_next().await {
-        rethrow(done);
     }
 }
 
-/// A panic in a write is the finisher's own: the worker's guard sees it.
-fn rethrow(done: Result<(), tokio::task::JoinError>) {
-    if let Err(e) = done
-        && e.is_panic()
-    {
-        std::panic::resume_unwind(e.into_panic());
-    }
+/// A batch written, waiting for its claimed jobs to be started in turn.
+struct Written {
+    finishes: Vec<Finish>,
+    recorded: Vec<Option<Recorded>>,
+    claim: Option<Claim>,
+    /// The slots the batch's runs freed.
+    permits: Vec<OwnedSemaphorePermit>,
+    /// Jobs asked for beyond them, to hold.
+    ahead: usize,
+    /// Keeps the worker's tracker open until the slots are refilled or given up.
+    _busy: Vec<TaskTrackerToken>,
 }
 
-async fn write(shared: &Arc<Shared>, batch: Vec<Ended>) {
-    let n = batch.len();
-    let (finishes, slots): (Vec<Finish>, Vec<_>) = batch
-        .into_iter()
-        .map(|e| (e.finish, (e.slot, e.busy)))
-        .unzip();
+async fn write(shared: Arc<Shared>, batch: Vec<Ended>) -> Written {
+    let mut finishes = Vec::with_capacity(batch.len());
+    let mut permits = Vec::new();
+    let mut busy = Vec::with_capacity(batch.len());
+    for e in batch {
+        finishes.push(e.finish);
+        permits.extend(e.slot);
+        busy.push(e.busy);
+    }
     // Waiting for replicas, the ends are recorded on their own: a claim riding on
     // them would strand its jobs if the acknowledgement fell short.
-    let (recorded, claim) =
-        if shared.shutdown.warm.is_cancelled() || shared.store.endpoint().replica_acks() > 0 {
-            (record(shared, &finishes, &shared.shutdown.cold).await, None)
-        } else {
-            record_and_claim(shared, &finishes, slots.len()).await
-        };
-    report(shared, &finishes, &recorded);
-    if let Some(claim) = claim {
-        shared.report_skipped(&claim.skipped);
-        let permits = slots.into_iter().map(|(p, _)| p).collect();
-        shared.start_jobs(claim.jobs, permits);
+    let claims =
+        !shared.shutdown.warm.is_cancelled() && shared.store.endpoint().replica_acks() == 0;
+    let ahead = if claims {
+        shared.ahead.lock().expect("ahead lock").ask()
     } else {
-        drop(slots);
+        0
+    };
+    let want = permits.len() + ahead;
+    let (recorded, claim) = if want > 0 && claims {
+        record_and_claim(&shared, &finishes, want).await
+    } else {
+        (
+            record(&shared, &finishes, &shared.shutdown.cold).await,
+            None,
+        )
+    };
+    Written {
+        finishes,
+        recorded,
+        claim,
+        permits,
+        ahead,
+        _busy: busy,
     }
-    shared.unrecorded.fetch_sub(n, Ordering::SeqCst);
+}
+
+fn deliver(shared: &Arc<Shared>, w: Written) {
+    shared.ahead.lock().expect("ahead lock").settle(w.ahead);
+    report(shared, &w.finishes, &w.recorded);
+    match w.claim {
+        Some(claim) => {
+            shared.report_skipped(&claim.skipped);
+            shared.start_jobs(claim.jobs, w.permits);
+        }
+        None => drop(w.permits),
+    }
+    shared
+        .unrecorded
+        .fetch_sub(w.finishes.len(), Ordering::SeqCst);
     shared.recorded.notify_waiters();
 }
 
@@ -149,6 +189,12 @@ async fn record_and_claim(
         }
         Err(_) => (record(shared, finishes, &shared.shutdown.cold).await, None),
     }
+}
+
+/// Records ends without claiming, as [`record`] does, and says what that meant.
+pub(super) async fn record_unclaimed(shared: &Shared, finishes: &[Finish]) {
+    let recorded = record(shared, finishes, &shared.shutdown.cold).await;
+    report(shared, finishes, &recorded);
 }
 
 /// Writes a batch, retrying transient failures until they pass. A batch Redis refuses

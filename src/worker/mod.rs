@@ -9,10 +9,12 @@
 //!
 //! # Layout
 //! - [`runner`]: how one job runs (handlers, commands, Python).
+//! - `ahead`: jobs claimed beyond the free slots while jobs are short.
 //! - `finisher`: records job ends in batches, retrying while Redis is away.
 //! - `upkeep`: heartbeats, recovery of dead workers' jobs, pub/sub commands.
 //! - `wait`: the blocking waits of an idle worker.
 
+mod ahead;
 mod finisher;
 mod metrics;
 pub mod runner;
@@ -217,13 +219,17 @@ struct Shared {
     shutdown: Shutdown,
     jobs: AtomicU64,
     meter: metrics::Meter,
+    /// Jobs claimed ahead of a free slot.
+    ahead: Mutex<ahead::Ahead>,
+    /// Signalled when the first job is held, for the watch that gives overdue ones back.
+    held: Notify,
 }
 
-/// A run that ended, with the slot it held: the finisher records the end and refills
-/// the slot in one script call.
+/// A run that ended, with the slot it held unless the slot went on to a held job: the
+/// finisher records the end and refills a freed slot in one script call.
 struct Ended {
     finish: Finish,
-    slot: OwnedSemaphorePermit,
+    slot: Option<OwnedSemaphorePermit>,
     /// Keeps the tracker open until the slot is refilled or given up.
     busy: TaskTrackerToken,
 }
@@ -285,9 +291,11 @@ impl Shared {
         }
     }
 
-    /// Runs claimed jobs, one per slot; slots left over are freed.
+    /// Runs freshly claimed jobs, one per slot. Jobs beyond the slots were claimed
+    /// ahead and are held; slots beyond the jobs take held jobs, or are freed.
     fn start_jobs(self: &Arc<Self>, jobs: Vec<Claimed>, slots: Vec<OwnedSemaphorePermit>) {
         if jobs.is_empty() {
+            drop(slots);
             return;
         }
         let Some(done) = self.done.upgrade() else {
@@ -300,68 +308,187 @@ impl Shared {
             return;
         };
         self.unrecorded.fetch_add(jobs.len(), Ordering::SeqCst);
-        self.jobs.fetch_add(jobs.len() as u64, Ordering::Relaxed);
-        self.meter.started(jobs.len());
-        let mut starts = Vec::with_capacity(jobs.len());
-        for (mut job, slot) in jobs.into_iter().zip(slots) {
-            let spec = job_spec(&self.cfg, &mut job);
-            let short = short_queue(&self.cfg, &job.queue);
-            starts.push(format!(
-                "{short}: {} ({})",
-                job.hash
-                    .nonempty("description")
-                    .unwrap_or_else(|| spec.as_ref().map(|s| s.method.clone()).unwrap_or_default()),
-                job.id
-            ));
-            let stopper = Stopper::default();
-            self.running.lock().expect("running map lock").insert(
-                job.id.clone(),
-                Running {
-                    queue: job.queue.clone(),
-                    eid: job.eid.clone(),
-                    stopper: stopper.clone(),
-                },
-            );
-            // A cold stop that came before the job was in the map did not reach it.
-            if self.shutdown.cold.is_cancelled() {
-                stopper.stop(runner::StopReason::Cold);
+        let mut jobs = jobs.into_iter();
+        let mut starts = Vec::new();
+        for slot in slots {
+            let Some(job) = jobs.next().or_else(|| self.take_held()) else {
+                break;
+            };
+            starts.push(self.start_one(job, slot, &done));
+        }
+        let extra: Vec<Claimed> = jobs.collect();
+        if !extra.is_empty() {
+            let (refused, first) = self.ahead.lock().expect("ahead lock").hold(extra);
+            if first {
+                self.held.notify_one();
             }
-            let (shared, done) = (self.clone(), done.clone());
-            self.tracker.spawn(async move {
-                let started = Utc::now();
-                let malformed = spec.is_err();
-                let result = match &spec {
-                    Ok(_) if stopper.reason().is_some() => stopper.result(),
-                    // A panic in bench's own code while running a job ends that job,
-                    // failed with the reason, instead of leaving it started forever.
-                    Ok(spec) => std::panic::AssertUnwindSafe(shared.runners.run(spec, &stopper))
-                        .catch_unwind()
-                        .await
-                        .unwrap_or_else(|p| {
-                            RunResult::Failed(format!(
-                                "bench failed while running the job (please report it): {}",
-                                panic_text(&*p)
-                            ))
-                        }),
-                    Err(reason) => RunResult::Failed(reason.clone()),
-                };
-                let ended = Utc::now();
-                shared
-                    .running
-                    .lock()
-                    .expect("running map lock")
-                    .remove(&job.id);
-                let outcome = finisher::outcome(&job, result, malformed);
-                let finish = Finish::new(&job, outcome, started, ended);
-                finisher::log_end(&shared, &finish);
-                let _ = done.send(Ended {
-                    finish,
-                    slot,
-                    busy: shared.tracker.token(),
-                });
-            });
+            self.give_back_held(refused, "the worker is stopping");
         }
         self.log.infos(&starts);
+    }
+
+    /// Runs held jobs, one per slot.
+    fn run_held(self: &Arc<Self>, jobs: Vec<Claimed>, slots: Vec<OwnedSemaphorePermit>) {
+        let Some(done) = self.done.upgrade() else {
+            return;
+        };
+        let starts: Vec<String> = jobs
+            .into_iter()
+            .zip(slots)
+            .map(|(job, slot)| self.start_one(job, slot, &done))
+            .collect();
+        self.log.infos(&starts);
+    }
+
+    /// The next held job, unless the worker is stopping.
+    fn take_held(&self) -> Option<Claimed> {
+        if self.shutdown.warm.is_cancelled() {
+            return None;
+        }
+        self.ahead.lock().expect("ahead lock").take()
+    }
+
+    /// Runs one claimed job in `slot`; returns its start line for the log. When it
+    /// ends, the slot goes on to the next held job, or back to the finisher.
+    fn start_one(
+        self: &Arc<Self>,
+        mut job: Claimed,
+        slot: OwnedSemaphorePermit,
+        done: &mpsc::UnboundedSender<Ended>,
+    ) -> String {
+        self.jobs.fetch_add(1, Ordering::Relaxed);
+        self.meter.started(1);
+        let spec = job_spec(&self.cfg, &mut job);
+        let short = short_queue(&self.cfg, &job.queue);
+        let line = format!(
+            "{short}: {} ({})",
+            job.hash
+                .nonempty("description")
+                .unwrap_or_else(|| spec.as_ref().map(|s| s.method.clone()).unwrap_or_default()),
+            job.id
+        );
+        let stopper = Stopper::default();
+        self.running.lock().expect("running map lock").insert(
+            job.id.clone(),
+            Running {
+                queue: job.queue.clone(),
+                eid: job.eid.clone(),
+                stopper: stopper.clone(),
+            },
+        );
+        // A cold stop that came before the job was in the map did not reach it.
+        if self.shutdown.cold.is_cancelled() {
+            stopper.stop(runner::StopReason::Cold);
+        }
+        let (shared, done) = (self.clone(), done.clone());
+        self.tracker.spawn(async move {
+            let started = Utc::now();
+            let clock = std::time::Instant::now();
+            let malformed = spec.is_err();
+            let result = match &spec {
+                Ok(_) if stopper.reason().is_some() => stopper.result(),
+                // A panic in bench's own code while running a job ends that job,
+                // failed with the reason, instead of leaving it started forever.
+                Ok(spec) => std::panic::AssertUnwindSafe(shared.runners.run(spec, &stopper))
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|p| {
+                        RunResult::Failed(format!(
+                            "bench failed while running the job (please report it): {}",
+                            panic_text(&*p)
+                        ))
+                    }),
+                Err(reason) => RunResult::Failed(reason.clone()),
+            };
+            let ended = Utc::now();
+            shared
+                .ahead
+                .lock()
+                .expect("ahead lock")
+                .observe(clock.elapsed());
+            shared
+                .running
+                .lock()
+                .expect("running map lock")
+                .remove(&job.id);
+            let outcome = finisher::outcome(&job, result, malformed);
+            let finish = Finish::new(&job, outcome, started, ended);
+            finisher::log_end(&shared, &finish);
+            let next = shared.take_held();
+            let (slot, next) = match next {
+                Some(j) => (None, Some((j, slot))),
+                None => (Some(slot), None),
+            };
+            let _ = done.send(Ended {
+                finish,
+                slot,
+                busy: shared.tracker.token(),
+            });
+            if let Some((job, slot)) = next {
+                let line = shared.start_one(job, slot, &done);
+                shared.log.info(line);
+            }
+        });
+        line
+    }
+
+    /// Puts held jobs back at the head of their queues, in their order, in one
+    /// script call (retried while Redis is away); `why` is said in the log.
+    fn give_back_held(self: &Arc<Self>, jobs: Vec<Claimed>, why: &str) {
+        if jobs.is_empty() {
+            return;
+        }
+        let what = format!(
+            "{} held ahead went back to the head of the queue: {why}",
+            crate::output::count(jobs.len(), "job")
+        );
+        self.end_held(jobs, runner::RunResult::Interrupted, what);
+    }
+
+    /// Records held jobs as ended unrun with `result` (interrupted: back to the head
+    /// of the queue; stopped: in the failed registry), and logs `what`.
+    fn end_held(self: &Arc<Self>, mut jobs: Vec<Claimed>, result: RunResult, what: String) {
+        if jobs.is_empty() {
+            return;
+        }
+        self.log.info(what);
+        // Each goes to the head of its queue in turn, so the last is put back first.
+        jobs.reverse();
+        let now = Utc::now();
+        let finishes: Vec<Finish> = jobs
+            .iter()
+            .map(|j| Finish::new(j, finisher::outcome(j, result.clone(), true), now, now))
+            .collect();
+        let shared = self.clone();
+        self.tracker.spawn(async move {
+            let n = finishes.len();
+            finisher::record_unclaimed(&shared, &finishes).await;
+            shared.unrecorded.fetch_sub(n, Ordering::SeqCst);
+            shared.recorded.notify_waiters();
+        });
+    }
+
+    /// Gives back held jobs once the oldest has waited [`ahead::HOLD`], until `stop`.
+    async fn watch_held(self: Arc<Self>, stop: CancellationToken) {
+        loop {
+            let due = self.ahead.lock().expect("ahead lock").due();
+            let Some(due) = due else {
+                tokio::select! {
+                    () = self.held.notified() => continue,
+                    () = stop.cancelled() => return,
+                }
+            };
+            tokio::select! {
+                () = tokio::time::sleep_until(due.into()) => {}
+                () = stop.cancelled() => return,
+            }
+            let overdue = self
+                .ahead
+                .lock()
+                .expect("ahead lock")
+                .overdue(std::time::Instant::now());
+            self.give_back_held(overdue, "the slot they waited for is running a longer job");
+        }
     }
 
     fn stop_all(&self, why: runner::StopReason) {
@@ -424,12 +551,18 @@ pub async fn run(
         shutdown: shutdown.clone(),
         jobs: AtomicU64::new(0),
         meter: metrics::Meter::default(),
+        ahead: Mutex::new(ahead::Ahead::new(cfg.worker.claim_ahead)),
+        held: Notify::new(),
     });
     let finisher = guarded(
         &shared,
         &shutdown,
         "finisher",
-        finisher::run(shared.clone(), done_rx, opts.concurrency),
+        finisher::run(
+            shared.clone(),
+            done_rx,
+            opts.concurrency + cfg.worker.claim_ahead,
+        ),
     );
     let helpers = Helpers::start(&shared, &opts).await?;
 
@@ -459,6 +592,8 @@ pub async fn run(
 
     // Warm stop: no new jobs; running ones finish unless a cold stop interrupts them.
     let _ = idle_tx.send(false);
+    let held = shared.ahead.lock().expect("ahead lock").close();
+    shared.give_back_held(held, "the worker is stopping");
     let_running_jobs_end(&shared, &tracker).await;
     runners.shutdown().await;
     waiters_stop.cancel();
@@ -505,6 +640,7 @@ async fn farewell(shared: &Shared) -> Result<Summary> {
 struct Helpers {
     stop: CancellationToken,
     heartbeat: tokio::task::JoinHandle<()>,
+    held: tokio::task::JoinHandle<()>,
     commands: tokio::task::JoinHandle<()>,
     metrics: Option<tokio::task::JoinHandle<()>>,
 }
@@ -531,9 +667,16 @@ impl Helpers {
             "command listener",
             upkeep::listen(shared.clone(), shutdown.clone(), stop.clone()),
         );
+        let held = guarded(
+            shared,
+            shutdown,
+            "held-job watch",
+            shared.clone().watch_held(stop.clone()),
+        );
         Ok(Helpers {
             stop,
             heartbeat,
+            held,
             commands,
             metrics,
         })
@@ -543,6 +686,7 @@ impl Helpers {
     async fn end(self) {
         self.stop.cancel();
         let _ = self.heartbeat.await;
+        let _ = self.held.await;
         if let Some(m) = self.metrics {
             let _ = m.await;
         }
@@ -604,6 +748,16 @@ async fn fill_slots(
             match slots.clone().try_acquire_owned() {
                 Ok(p) => permits.push(p),
                 Err(_) => break,
+            }
+        }
+        // Jobs held ahead are claimed already: free slots take them first.
+        let held: Vec<Claimed> = permits.iter().map_while(|_| shared.take_held()).collect();
+        if !held.is_empty() {
+            let rest = permits.split_off(held.len());
+            shared.run_held(held, permits);
+            permits = rest;
+            if permits.is_empty() {
+                continue;
             }
         }
         while let Ok(m) = moved_rx.try_recv() {

@@ -140,8 +140,19 @@ pub(super) async fn listen(shared: Arc<Shared>, shutdown: Shutdown, stop: Cancel
                 }
                 "stop-job" => {
                     let id = cmd.job_id.unwrap_or_default();
-                    match shared.running.lock().expect("running map lock").get(&id) {
-                        Some(r) => r.stopper.stop(StopReason::StopJob),
+                    if let Some(r) = shared.running.lock().expect("running map lock").get(&id) {
+                        r.stopper.stop(StopReason::StopJob);
+                        continue;
+                    }
+                    let held = shared.ahead.lock().expect("ahead lock").remove(&id);
+                    match held {
+                        Some(job) => shared.end_held(
+                            vec![job],
+                            crate::worker::runner::RunResult::Stopped(
+                                "Job stopped by a stop-job command before it started".into(),
+                            ),
+                            format!("stop-job for {id}: stopped before it started"),
+                        ),
                         None => shared
                             .log
                             .warn(format!("stop-job for {id}: not running here")),

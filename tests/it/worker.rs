@@ -343,10 +343,9 @@ fn cold_shutdown_kills_the_job_and_puts_it_back_first() {
     );
 }
 
-#[test]
-fn a_busy_worker_makes_one_round_trip_per_job() {
-    let env = Env::new();
-    let n = 300;
+/// Script calls a `-n 1` burst worker makes for `n` no-op jobs, under `hooks`.
+fn script_calls_for(hooks: &str, n: usize) -> Vec<String> {
+    let env = Env::with_hooks(hooks);
     let lines: String = (0..n)
         .map(|i| format!("{{\"method\": \"bench.noop\", \"job_id\": \"rt{i}\"}}\n"))
         .collect();
@@ -360,34 +359,157 @@ fn a_busy_worker_makes_one_round_trip_per_job() {
         .args(["worker", "--burst", "-n", "1", "--name", "rt"])
         .ok();
     let seen = monitor.stop(&url);
-    // Commands a script issues are reported with "lua" as their client.
-    let sent: Vec<&String> = seen.iter().filter(|l| !l.contains(" lua]")).collect();
-    let scripts = sent.iter().filter(|l| l.contains("\"EVALSHA\"")).count();
     assert_eq!(
         env.conn().zcard::<_, usize>("rq:finished:default").unwrap(),
         n
     );
-    // Each job's end and the next claim share a call. A few more start and end the
-    // run, and each script's first call is sent twice (NOSCRIPT, then loaded).
+    // Commands a script issues are reported with "lua" as their client.
+    let sent: Vec<String> = seen.into_iter().filter(|l| !l.contains(" lua]")).collect();
+    let others: Vec<&String> = sent.iter().filter(|l| !l.contains("EVALSHA")).collect();
     assert!(
-        (n..n + 12).contains(&scripts),
-        "{scripts} script calls for {n} jobs:\n{}",
-        sent.iter()
-            .filter(|l| l.contains("EVALSHA"))
-            .map(|l| l.chars().take(160).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    assert!(
-        sent.len() < n + 40,
-        "{} commands for {n} jobs:\n{}",
-        sent.len(),
-        sent.iter()
-            .filter(|l| !l.contains("EVALSHA"))
+        others.len() < 40,
+        "{} commands beside scripts for {n} jobs:\n{}",
+        others.len(),
+        others
+            .iter()
             .map(|l| l.as_str())
             .collect::<Vec<_>>()
             .join("\n")
     );
+    sent.into_iter()
+        .filter(|l| l.contains("\"EVALSHA\""))
+        .map(|l| l.chars().take(160).collect())
+        .collect()
+}
+
+#[test]
+fn a_busy_worker_makes_one_round_trip_per_job() {
+    let n = 300;
+    // Without claiming ahead, each job's end and the next claim share a call. A few
+    // more start and end the run, and each script's first call is sent twice
+    // (NOSCRIPT, then loaded).
+    let scripts = script_calls_for("[worker]\nclaim_ahead = 0\n", n);
+    assert!(
+        (n..n + 12).contains(&scripts.len()),
+        "{} script calls for {n} jobs:\n{}",
+        scripts.len(),
+        scripts.join("\n")
+    );
+    // Claiming ahead, ends are recorded in batches while held jobs run.
+    let scripts = script_calls_for("", n);
+    assert!(
+        scripts.len() < n / 2,
+        "{} script calls for {n} jobs while claiming ahead:\n{}",
+        scripts.len(),
+        scripts.join("\n")
+    );
+}
+
+/// `n` no-op jobs `<prefix><i>` as `bench enqueue --from-file` lines.
+fn noop_lines(prefix: &str, n: usize) -> String {
+    (0..n)
+        .map(|i| format!("{{\"method\": \"bench.noop\", \"job_id\": \"{prefix}{i}\"}}\n"))
+        .collect()
+}
+
+#[test]
+fn jobs_held_ahead_never_wait_behind_a_long_job() {
+    let env = Env::new();
+    let mut lines = noop_lines("w", 200);
+    lines.push_str(
+        "{\"method\": \"bench.sleep\", \"kwargs\": {\"seconds\": 6}, \"job_id\": \"long\"}\n",
+    );
+    lines.push_str(&noop_lines("t", 30));
+    env.bench()
+        .args(["enqueue", "--from-file", "-"])
+        .stdin(lines)
+        .ok();
+    let mut a = env
+        .bench()
+        .args(["worker", "-n", "1", "--name", "holder"])
+        .spawn(env.dir.path(), "a");
+    wait_for(10.0, "the long job to start", || {
+        env.status("long") == "started"
+    });
+    // Whatever the worker held when its slot took the long job goes back to the
+    // head of the queue, in order, for any other worker to run.
+    let mut c = env.conn();
+    wait_for(3.0, "only the long job to stay started", || {
+        c.zcard::<_, usize>("rq:wip:default").unwrap() == 1
+    });
+    let queued: Vec<String> = c.lrange("rq:queue:default", 0, -1).unwrap();
+    let mut sorted = queued.clone();
+    sorted.sort_by_key(|id| id[1..].parse::<u32>().unwrap());
+    assert_eq!(queued, sorted, "held jobs went back in their order");
+    let mut b = env
+        .bench()
+        .args(["worker", "-n", "1", "--name", "other"])
+        .spawn(env.dir.path(), "b");
+    wait_for(4.0, "the other worker to run every t job", || {
+        (0..30).all(|i| env.status(&format!("t{i}")) == "finished")
+    });
+    assert_eq!(
+        env.status("long"),
+        "started",
+        "the t jobs did not wait for the long one"
+    );
+    for w in [&a, &b] {
+        signal(w, Signal::SIGTERM);
+    }
+    assert_eq!(wait_exit(&mut a, 15.0), Some(0));
+    assert_eq!(wait_exit(&mut b, 15.0), Some(0));
+    assert_eq!(env.status("long"), "finished");
+    assert_eq!(
+        c.zcard::<_, usize>("rq:finished:default").unwrap(),
+        231,
+        "every job ran once"
+    );
+}
+
+/// Stops a busy `-n 1` worker with `signals` partway through `n` jobs and checks
+/// that each job is finished or back in its queue, in order: held jobs included.
+fn stop_midway(signals: &[Signal]) {
+    let env = Env::new();
+    let n = 20_000;
+    env.bench()
+        .args(["enqueue", "--from-file", "-"])
+        .stdin(noop_lines("s", n))
+        .ok();
+    let mut w = env
+        .bench()
+        .args(["worker", "-n", "1", "--quiet", "--name", "stopped"])
+        .spawn(env.dir.path(), "w");
+    let mut c = env.conn();
+    wait_for(20.0, "a few thousand jobs to finish", || {
+        c.zcard::<_, usize>("rq:finished:default").unwrap() >= 2_000
+    });
+    for s in signals {
+        signal(&w, *s);
+    }
+    assert_eq!(wait_exit(&mut w, 15.0), Some(0), "{signals:?}");
+    let finished: Vec<String> = c.zrange("rq:finished:default", 0, -1).unwrap();
+    let queued: Vec<String> = c.lrange("rq:queue:default", 0, -1).unwrap();
+    assert!(finished.len() < n, "the stop came before the queue ran dry");
+    assert_eq!(
+        finished.len() + queued.len(),
+        n,
+        "{signals:?}: nothing lost"
+    );
+    assert_eq!(c.zcard::<_, usize>("rq:wip:default").unwrap(), 0);
+    let index = |id: &String| id[1..].parse::<usize>().unwrap();
+    assert!(
+        queued.windows(2).all(|p| index(&p[0]) < index(&p[1])),
+        "{signals:?}: the queue keeps its order"
+    );
+    for id in queued.iter().take(50) {
+        assert_eq!(env.status(id), "queued", "{id}");
+    }
+}
+
+#[test]
+fn a_stopped_worker_gives_back_the_jobs_it_held_in_order() {
+    stop_midway(&[Signal::SIGTERM]);
+    stop_midway(&[Signal::SIGTERM, Signal::SIGINT]);
 }
 
 #[test]
