@@ -197,8 +197,8 @@ pub struct WorkerSpec {
     pub kill_grace: u64,
     /// Largest command output kept as a job's result.
     pub result_max_bytes: usize,
-    /// Jobs a worker may hold beyond its free slots while its jobs run in well under a
-    /// millisecond: a slot then goes from one job to the next without waiting for Redis.
+    /// Jobs a worker may hold beyond its free slots while its jobs run in a few
+    /// milliseconds: a slot then goes from one job to the next without waiting for Redis.
     pub claim_ahead: usize,
 }
 

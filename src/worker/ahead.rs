@@ -1,9 +1,9 @@
 //! Claiming ahead. A slot whose job ends waits one Redis round trip for its next job;
 //! for jobs that take microseconds, that wait is most of what a worker does. So while
-//! recent jobs run well under a millisecond, the script call that records ends also
-//! claims up to `[worker] claim_ahead` jobs beyond the free slots. A slot that frees
-//! takes the next held job at once, and the ends are recorded in batches while the
-//! jobs run.
+//! recent jobs run in a few milliseconds or less, the script call that records ends
+//! also claims jobs beyond the free slots: about [`BUDGET`] of work, at least one, at
+//! most `[worker] claim_ahead`. A slot that frees takes the next held job at once, and
+//! the ends are recorded in batches while the jobs run.
 //!
 //! Held jobs are claimed like any other (started registry, execution record), so a
 //! crash leaves them where dead-worker recovery finds them. Only about [`BUDGET`] of
@@ -18,6 +18,8 @@ use crate::store::lifecycle::Claimed;
 
 /// The run time, in all, that held jobs are expected to take.
 const BUDGET: Duration = Duration::from_millis(2);
+/// Runs shorter than this keep at least one job held: enough to hide a round trip.
+const SHORT: Duration = Duration::from_millis(4);
 /// How long a job is held before it goes back to its queue.
 pub(super) const HOLD: Duration = Duration::from_millis(10);
 /// Weight of the newest run in the running average.
@@ -60,11 +62,11 @@ impl Ahead {
     fn target(&self) -> usize {
         match self.average {
             Some(_) if self.closed => 0,
-            Some(a) => {
+            Some(a) if a < SHORT.as_secs_f64() => {
                 let fit = BUDGET.as_secs_f64() / a.max(1e-6);
-                (fit as usize).min(self.max)
+                (fit as usize).clamp(1, self.max)
             }
-            None => 0,
+            _ => 0,
         }
     }
 
@@ -161,6 +163,16 @@ mod tests {
             a.observe(Duration::from_micros(400));
         }
         assert_eq!(a.ask(), 5, "about 2 ms of 400 µs runs");
+        a.settle(5);
+        for _ in 0..60 {
+            a.observe(Duration::from_millis(3));
+        }
+        assert_eq!(a.ask(), 1, "one, to hide the round trip");
+        a.settle(1);
+        for _ in 0..60 {
+            a.observe(Duration::from_millis(5));
+        }
+        assert_eq!(a.ask(), 0, "none for runs of 5 ms");
     }
 
     #[test]
