@@ -98,6 +98,11 @@ impl Ahead {
         (Vec::new(), was_empty && !self.held.is_empty())
     }
 
+    /// How many jobs are held.
+    pub(super) fn len(&self) -> usize {
+        self.held.len()
+    }
+
     /// The next held job, oldest first.
     pub(super) fn take(&mut self) -> Option<Claimed> {
         if self.closed {

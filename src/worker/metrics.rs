@@ -105,6 +105,13 @@ impl Meter {
             running as f64,
         );
         e.family(
+            "bench_worker_jobs_held",
+            "gauge",
+            "Jobs this worker claimed ahead of a free slot ([worker] claim_ahead).",
+        );
+        let held = shared.ahead.lock().expect("ahead lock").len();
+        e.sample("bench_worker_jobs_held", &[("worker", me)], held as f64);
+        e.family(
             "bench_worker_jobs_started_total",
             "counter",
             "Jobs this worker started.",

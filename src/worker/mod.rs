@@ -291,8 +291,9 @@ impl Shared {
         }
     }
 
-    /// Runs freshly claimed jobs, one per slot. Jobs beyond the slots were claimed
-    /// ahead and are held; slots beyond the jobs take held jobs, or are freed.
+    /// Runs freshly claimed jobs, one per slot, after any held ones: those were
+    /// claimed earlier. Jobs beyond the slots were claimed ahead and are held; slots
+    /// beyond the jobs are freed.
     fn start_jobs(self: &Arc<Self>, jobs: Vec<Claimed>, slots: Vec<OwnedSemaphorePermit>) {
         if jobs.is_empty() {
             drop(slots);
@@ -311,7 +312,8 @@ impl Shared {
         let mut jobs = jobs.into_iter();
         let mut starts = Vec::new();
         for slot in slots {
-            let Some(job) = jobs.next().or_else(|| self.take_held()) else {
+            // Jobs held from an earlier claim came before these in their queues.
+            let Some(job) = self.take_held().or_else(|| jobs.next()) else {
                 break;
             };
             starts.push(self.start_one(job, slot, &done));
@@ -327,16 +329,17 @@ impl Shared {
         self.log.infos(&starts);
     }
 
-    /// Runs held jobs, one per slot.
-    fn run_held(self: &Arc<Self>, jobs: Vec<Claimed>, slots: Vec<OwnedSemaphorePermit>) {
+    /// Runs held jobs in free slots, taking those slots out of `slots`.
+    fn run_held(self: &Arc<Self>, slots: &mut Vec<OwnedSemaphorePermit>) {
         let Some(done) = self.done.upgrade() else {
             return;
         };
-        let starts: Vec<String> = jobs
-            .into_iter()
-            .zip(slots)
-            .map(|(job, slot)| self.start_one(job, slot, &done))
-            .collect();
+        let mut starts = Vec::new();
+        while !slots.is_empty() {
+            let Some(job) = self.take_held() else { break };
+            let slot = slots.pop().expect("a free slot");
+            starts.push(self.start_one(job, slot, &done));
+        }
         self.log.infos(&starts);
     }
 
@@ -739,26 +742,13 @@ async fn fill_slots(
     let mut attempt = 0u32;
 
     'fetch: loop {
-        let first = tokio::select! {
-            p = slots.clone().acquire_owned() => p.expect("semaphore is never closed"),
-            () = shared.shutdown.warm.cancelled() => break 'fetch,
+        let Some(mut permits) = free_slots(&slots, &shared.shutdown).await else {
+            break 'fetch;
         };
-        let mut permits = vec![first];
-        while permits.len() < BATCH {
-            match slots.clone().try_acquire_owned() {
-                Ok(p) => permits.push(p),
-                Err(_) => break,
-            }
-        }
         // Jobs held ahead are claimed already: free slots take them first.
-        let held: Vec<Claimed> = permits.iter().map_while(|_| shared.take_held()).collect();
-        if !held.is_empty() {
-            let rest = permits.split_off(held.len());
-            shared.run_held(held, permits);
-            permits = rest;
-            if permits.is_empty() {
-                continue;
-            }
+        shared.run_held(&mut permits);
+        if permits.is_empty() {
+            continue;
         }
         while let Ok(m) = moved_rx.try_recv() {
             pending_moved.push(m);
@@ -836,6 +826,26 @@ async fn fill_slots(
         let _ = idle_tx.send(false);
     }
     pending_moved
+}
+
+/// Waits for a free slot and takes every free slot (up to a batch), or None on a warm
+/// stop.
+async fn free_slots(
+    slots: &Arc<Semaphore>,
+    shutdown: &Shutdown,
+) -> Option<Vec<OwnedSemaphorePermit>> {
+    let first = tokio::select! {
+        p = slots.clone().acquire_owned() => p.expect("semaphore is never closed"),
+        () = shutdown.warm.cancelled() => return None,
+    };
+    let mut permits = vec![first];
+    while permits.len() < BATCH {
+        match slots.clone().try_acquire_owned() {
+            Ok(p) => permits.push(p),
+            Err(_) => break,
+        }
+    }
+    Some(permits)
 }
 
 /// Warm stop: no new jobs; running ones finish unless a cold stop interrupts them,

@@ -593,6 +593,7 @@ fn a_worker_serves_its_own_counters_and_durations() {
     );
     assert_eq!(f["bench_worker_job_duration_seconds"]["type"], "histogram");
     assert_eq!(sample(&f, "bench_worker_jobs_running", json!({})), 0.0);
+    assert_eq!(sample(&f, "bench_worker_jobs_held", json!({})), 0.0);
     assert_eq!(sample(&f, "bench_worker_redis_up", json!({})), 1.0);
 }
 
