@@ -61,6 +61,8 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>, s
     // they claim start in their queues' order.
     let mut writes = FuturesOrdered::new();
     let mut pending: Vec<Ended> = Vec::new();
+    // How many of the pending ends freed a slot that now waits for a job.
+    let mut waiting = 0;
     let mut open = true;
     while open || !writes.is_empty() || !pending.is_empty() {
         tokio::select! {
@@ -68,8 +70,8 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>, s
             Some(written) = writes.next(), if !writes.is_empty() => deliver(&shared, written),
             got = rx.recv(), if open => match got {
                 Some(first) => {
-                    pending.push(first);
-                    while let Ok(d) = rx.try_recv() {
+                    for d in std::iter::once(first).chain(std::iter::from_fn(|| rx.try_recv().ok())) {
+                        waiting += usize::from(d.slot.is_some());
                         pending.push(d);
                     }
                 }
@@ -80,13 +82,11 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>, s
         // is full; otherwise it grows while the calls in flight run.
         while !pending.is_empty()
             && writes.len() < IN_FLIGHT
-            && (writes.is_empty()
-                || !open
-                || pending.len() >= most
-                || pending.iter().any(|e| e.slot.is_some()))
+            && (writes.is_empty() || !open || pending.len() >= most || waiting > 0)
         {
             let rest = pending.split_off(pending.len().min(most));
             let batch = std::mem::replace(&mut pending, rest);
+            waiting -= batch.iter().filter(|e| e.slot.is_some()).count();
             writes.push_back(write(shared.clone(), batch));
         }
     }

@@ -294,9 +294,9 @@ impl Shared {
     /// Runs freshly claimed jobs, one per slot, after any held ones: those were
     /// claimed earlier. Jobs beyond the slots were claimed ahead and are held; slots
     /// beyond the jobs are freed.
-    fn start_jobs(self: &Arc<Self>, jobs: Vec<Claimed>, slots: Vec<OwnedSemaphorePermit>) {
+    fn start_jobs(self: &Arc<Self>, jobs: Vec<Claimed>, mut slots: Vec<OwnedSemaphorePermit>) {
         if jobs.is_empty() {
-            drop(slots);
+            self.run_held(&mut slots);
             return;
         }
         let Some(done) = self.done.upgrade() else {
@@ -349,6 +349,16 @@ impl Shared {
             return None;
         }
         self.ahead.lock().expect("ahead lock").take()
+    }
+
+    /// Counts a run's time and hands its slot the next held job, under one lock.
+    fn after_run(&self, took: std::time::Duration) -> Option<Claimed> {
+        let mut ahead = self.ahead.lock().expect("ahead lock");
+        ahead.observe(took);
+        if self.shutdown.warm.is_cancelled() {
+            return None;
+        }
+        ahead.take()
     }
 
     /// Runs one claimed job in `slot`; returns its start line for the log. When it
@@ -404,11 +414,7 @@ impl Shared {
                 Err(reason) => RunResult::Failed(reason.clone()),
             };
             let ended = Utc::now();
-            shared
-                .ahead
-                .lock()
-                .expect("ahead lock")
-                .observe(clock.elapsed());
+            let next = shared.after_run(clock.elapsed());
             shared
                 .running
                 .lock()
@@ -417,7 +423,6 @@ impl Shared {
             let outcome = finisher::outcome(&job, result, malformed);
             let finish = Finish::new(&job, outcome, started, ended);
             finisher::log_end(&shared, &finish);
-            let next = shared.take_held();
             let (slot, next) = match next {
                 Some(j) => (None, Some((j, slot))),
                 None => (Some(slot), None),
@@ -451,9 +456,6 @@ impl Shared {
     /// Records held jobs as ended unrun with `result` (interrupted: back to the head
     /// of the queue; stopped: in the failed registry), and logs `what`.
     fn end_held(self: &Arc<Self>, mut jobs: Vec<Claimed>, result: RunResult, what: String) {
-        if jobs.is_empty() {
-            return;
-        }
         self.log.info(what);
         // Each goes to the head of its queue in turn, so the last is put back first.
         jobs.reverse();
