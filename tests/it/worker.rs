@@ -346,13 +346,7 @@ fn cold_shutdown_kills_the_job_and_puts_it_back_first() {
 /// Script calls a `-n 1` burst worker makes for `n` no-op jobs, under `hooks`.
 fn script_calls_for(hooks: &str, n: usize) -> Vec<String> {
     let env = Env::with_hooks(hooks);
-    let lines: String = (0..n)
-        .map(|i| format!("{{\"method\": \"bench.noop\", \"job_id\": \"rt{i}\"}}\n"))
-        .collect();
-    env.bench()
-        .args(["enqueue", "--from-file", "-"])
-        .stdin(lines)
-        .ok();
+    env.enqueue_lines(noop_lines("rt", n));
     let url = env.redis.url();
     let monitor = crate::harness::redis::Monitor::start(&url);
     env.bench()
@@ -420,10 +414,7 @@ fn jobs_held_ahead_never_wait_behind_a_long_job() {
         "{\"method\": \"bench.sleep\", \"kwargs\": {\"seconds\": 6}, \"job_id\": \"long\"}\n",
     );
     lines.push_str(&noop_lines("t", 30));
-    env.bench()
-        .args(["enqueue", "--from-file", "-"])
-        .stdin(lines)
-        .ok();
+    env.enqueue_lines(lines);
     let mut a = env
         .bench()
         .args(["worker", "-n", "1", "--name", "holder"])
@@ -472,10 +463,7 @@ fn jobs_held_ahead_never_wait_behind_a_long_job() {
 fn stop_midway(signals: &[Signal]) {
     let env = Env::new();
     let n = 20_000;
-    env.bench()
-        .args(["enqueue", "--from-file", "-"])
-        .stdin(noop_lines("s", n))
-        .ok();
+    env.enqueue_lines(noop_lines("s", n));
     let mut w = env
         .bench()
         .args(["worker", "-n", "1", "--quiet", "--name", "stopped"])
@@ -612,10 +600,7 @@ fn abandoned_jobs_fail_after_max_recoveries() {
 fn survives_a_redis_restart_and_finishes_every_job() {
     let mut env = Env::persistent("");
     let lines: String = (0..300).map(|i| format!("{{\"method\": \"bench.sleep\", \"kwargs\": {{\"seconds\": 0.01}}, \"job_id\": \"r{i}\"}}\n")).collect();
-    env.bench()
-        .args(["enqueue", "--from-file", "-"])
-        .stdin(lines)
-        .ok();
+    env.enqueue_lines(lines);
     let mut w = env
         .bench()
         .args(["worker", "-n", "4"])

@@ -72,6 +72,15 @@ impl Env {
             .to_owned()
     }
 
+    /// `bench enqueue --from-file -` with `lines` (JSON, one job per line), asserting
+    /// success.
+    pub fn enqueue_lines(&self, lines: impl Into<Vec<u8>>) {
+        self.bench()
+            .args(["enqueue", "--from-file", "-"])
+            .stdin(lines)
+            .ok();
+    }
+
     /// A job's `status` field, `""` when the job is gone.
     pub fn status(&self, id: &str) -> String {
         redis::Commands::hget::<_, _, Option<String>>(
