@@ -94,6 +94,8 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>, s
 
 /// A batch written, waiting for its claimed jobs to be started in turn.
 struct Written {
+    /// Whether the batch's call claimed jobs: a claim in flight until delivered.
+    claimed: bool,
     finishes: Vec<Finish>,
     recorded: Vec<Option<Recorded>>,
     claim: Option<Claim>,
@@ -116,15 +118,18 @@ async fn write(shared: Arc<Shared>, batch: Vec<Ended>) -> Written {
     }
     // Waiting for replicas, the ends are recorded on their own: a claim riding on
     // them would strand its jobs if the acknowledgement fell short.
-    let claims =
-        !shared.shutdown.warm.is_cancelled() && shared.store.endpoint().replica_acks() == 0;
+    let claims = shared.store.endpoint().replica_acks() == 0 && shared.claim_starts();
     let ahead = if claims {
         shared.ahead.lock().expect("ahead lock").ask()
     } else {
         0
     };
     let want = permits.len() + ahead;
-    let (recorded, claim) = if want > 0 && claims {
+    let claimed = claims && want > 0;
+    if claims && !claimed {
+        shared.claim_ends();
+    }
+    let (recorded, claim) = if claimed {
         record_and_claim(&shared, &finishes, want).await
     } else {
         (
@@ -133,6 +138,7 @@ async fn write(shared: Arc<Shared>, batch: Vec<Ended>) -> Written {
         )
     };
     Written {
+        claimed,
         finishes,
         recorded,
         claim,
@@ -151,6 +157,9 @@ fn deliver(shared: &Arc<Shared>, w: Written) {
             shared.start_jobs(claim.jobs, w.permits);
         }
         None => drop(w.permits),
+    }
+    if w.claimed {
+        shared.claim_ends();
     }
     shared
         .unrecorded

@@ -223,6 +223,10 @@ struct Shared {
     ahead: Mutex<ahead::Ahead>,
     /// Signalled when the first job is held, for the watch that gives overdue ones back.
     held: Notify,
+    /// Claims in flight whose jobs may yet be held, and the signal that one came back:
+    /// a stopping worker gives its held jobs back once all have, in one batch.
+    claiming: AtomicUsize,
+    claimed: Notify,
 }
 
 /// A run that ended, with the slot it held unless the slot went on to a held job: the
@@ -311,6 +315,13 @@ impl Shared {
         self.unrecorded.fetch_add(jobs.len(), Ordering::SeqCst);
         let mut jobs = jobs.into_iter();
         let mut starts = Vec::new();
+        // A stopping worker starts nothing new: a claim that was in flight holds its
+        // jobs, which go back to their queues with the others, in order.
+        let slots = if self.shutdown.warm.is_cancelled() {
+            Vec::new()
+        } else {
+            slots
+        };
         for slot in slots {
             // Jobs held from an earlier claim came before these in their queues.
             let Some(job) = self.take_held().or_else(|| jobs.next()) else {
@@ -473,6 +484,61 @@ impl Shared {
         });
     }
 
+    /// Marks a claim as in flight until [`Shared::claim_ends`]; false, with nothing
+    /// marked, once the worker is stopping.
+    fn claim_starts(&self) -> bool {
+        self.claiming.fetch_add(1, Ordering::SeqCst);
+        if self.shutdown.warm.is_cancelled() {
+            self.claim_ends();
+            return false;
+        }
+        true
+    }
+
+    fn claim_ends(&self) {
+        self.claiming.fetch_sub(1, Ordering::SeqCst);
+        self.claimed.notify_waiters();
+    }
+
+    /// Returns once no claim is in flight.
+    async fn claims_settled(&self) {
+        loop {
+            let notified = self.claimed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.claiming.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// A stopping worker's held jobs, back at the head of their queues through the
+    /// finisher, so that runs a cold stop interrupts afterwards go in front of them.
+    fn give_back_in_turn(self: &Arc<Self>, mut jobs: Vec<Claimed>) {
+        if jobs.is_empty() {
+            return;
+        }
+        let Some(done) = self.done.upgrade() else {
+            return;
+        };
+        self.log.info(format!(
+            "{} held ahead went back to the head of the queue: the worker is stopping",
+            crate::output::count(jobs.len(), "job")
+        ));
+        // Each goes to the head of its queue in turn, so the last is put back first.
+        jobs.reverse();
+        let now = Utc::now();
+        for j in &jobs {
+            let outcome = finisher::outcome(j, RunResult::Interrupted, true);
+            let _ = done.send(Ended {
+                finish: Finish::new(j, outcome, now, now),
+                slot: None,
+                busy: self.tracker.token(),
+            });
+        }
+    }
+
     /// Gives back held jobs once the oldest has waited [`ahead::HOLD`], until `stop`.
     async fn watch_held(self: Arc<Self>, stop: CancellationToken) {
         loop {
@@ -558,6 +624,8 @@ pub async fn run(
         meter: metrics::Meter::default(),
         ahead: Mutex::new(ahead::Ahead::new(cfg.worker.claim_ahead)),
         held: Notify::new(),
+        claiming: AtomicUsize::new(0),
+        claimed: Notify::new(),
     });
     let finisher = guarded(
         &shared,
@@ -597,8 +665,11 @@ pub async fn run(
 
     // Warm stop: no new jobs; running ones finish unless a cold stop interrupts them.
     let _ = idle_tx.send(false);
+    // Once no claim is in flight, and before a cold stop puts running jobs (which
+    // came first) back at the head of their queues.
+    shared.claims_settled().await;
     let held = shared.ahead.lock().expect("ahead lock").close();
-    shared.give_back_held(held, "the worker is stopping");
+    shared.give_back_in_turn(held);
     let_running_jobs_end(&shared, &tracker).await;
     runners.shutdown().await;
     waiters_stop.cancel();
