@@ -23,6 +23,15 @@ fn conn(port: u16) -> redis::Connection {
         .unwrap()
 }
 
+/// A connection for a poll: None while the server does not take one, which a
+/// loaded machine may briefly refuse (EAGAIN) when a test waits on it.
+fn try_conn(port: u16) -> Option<redis::Connection> {
+    redis::Client::open(format!("redis://127.0.0.1:{port}"))
+        .ok()?
+        .get_connection_with_timeout(Duration::from_secs(2))
+        .ok()
+}
+
 fn answers(port: u16) -> bool {
     redis::Client::open(format!("redis://127.0.0.1:{port}"))
         .ok()
@@ -402,7 +411,7 @@ fn a_demoted_master_is_left_for_the_new_one() {
     let first = bench().args(["enqueue", "bench.noop"]).ok().stdout();
     let old = cluster.master;
     let status = |port: u16, id: &str| -> Option<String> {
-        conn(port)
+        try_conn(port)?
             .hget(format!("rq:job:{}", id.trim()), "status")
             .unwrap()
     };
@@ -412,21 +421,25 @@ fn a_demoted_master_is_left_for_the_new_one() {
     // A sentinel refuses (NOGOODSLAVE) until it has refreshed what it knows of the
     // replicas.
     wait_for(30.0, "a sentinel to start the failover", || {
-        redis::cmd("SENTINEL")
-            .arg("FAILOVER")
-            .arg("mymaster")
-            .query::<String>(&mut conn(cluster.sentinels[0]))
-            .is_ok()
+        try_conn(cluster.sentinels[0]).is_some_and(|mut c| {
+            redis::cmd("SENTINEL")
+                .arg("FAILOVER")
+                .arg("mymaster")
+                .query::<String>(&mut c)
+                .is_ok()
+        })
     });
     let new = cluster.promoted();
     // Once the sentinels name it, clients find it; the old master goes on answering
     // as a master until the sentinels get round to demoting it, seconds later.
     wait_for(20.0, "the sentinels name the new master", || {
-        redis::cmd("SENTINEL")
-            .arg("get-master-addr-by-name")
-            .arg("mymaster")
-            .query::<(String, u16)>(&mut conn(cluster.sentinels[0]))
-            .is_ok_and(|(_, port)| port == new)
+        try_conn(cluster.sentinels[0]).is_some_and(|mut c| {
+            redis::cmd("SENTINEL")
+                .arg("get-master-addr-by-name")
+                .arg("mymaster")
+                .query::<(String, u16)>(&mut c)
+                .is_ok_and(|(_, port)| port == new)
+        })
     });
     let second = bench().args(["enqueue", "bench.noop"]).ok().stdout();
     assert!(
