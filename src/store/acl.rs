@@ -71,6 +71,7 @@ pub const COMMANDS: &[(&str, &[&str])] = &[
     ("zcard", &["K"]),
     ("zcount", &["K", "0", "1"]),
     ("zscore", &["K", "m"]),
+    ("zmscore", &["K", "m"]),
     ("zscan", &["K", "0"]),
     // streams (RQ 2's results)
     ("xadd", &["K", "*", "f", "v"]),

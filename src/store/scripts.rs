@@ -63,9 +63,12 @@ pub fn scripts(layout: Layout) -> &'static Scripts {
                 "{FINISH}local out, err, settle = finish_batch(1)\nif not out then return err end\nsettle()\nreturn out\n"
             )),
             // A busy slot's one round trip: its job's end and its next job in one call.
+            // The ends are written by then, so a claim refused for a key of the wrong
+            // type claims nothing here; the worker's own claim reports it.
             finish_claim: build(&format!(
                 "{FINISH}{CLAIM}local out, after, settle = finish_batch(1)\nif not out then return after end\n\
-                 local claim = claim_jobs(after)\nif #claim == 2 then settle() end\nreturn {{ out, claim }}\n"
+                 local claim = claim_jobs(after)\nif claim.err then claim = {{ 0, {{}} }} end\n\
+                 if #claim == 2 then settle() end\nreturn {{ out, claim }}\n"
             )),
             giveback: build(include_str!("lua/giveback.lua")),
             reap: build(include_str!("lua/reap.lua")),

@@ -28,6 +28,26 @@ local next_eid = i + 2 * nm + 1
 local out = { 0, {} }
 local started = 0
 local last_id = nil
+-- Started-registry entries, one ZADD per registry for the whole claim.
+local filing = {}
+-- Each started registry is written only once its type is known to be right, so no
+-- claim fails halfway; a job whose origin's registry is not is filed under the queue
+-- it was taken from (checked below before anything is taken).
+local registry_ok = {}
+local function registry_fits(q)
+  if registry_ok[q] == nil then registry_ok[q] = check_type(K.started .. q, 'zset') == nil end
+  return registry_ok[q]
+end
+for _, q in ipairs(queues) do
+  local bad = check_type(K.started .. q, 'zset') or check_type(K.queue .. q, 'list')
+  if bad then return bad end
+  registry_ok[q] = true
+end
+for _, m in ipairs(moved) do
+  local bad = check_type(K.started .. m[1], 'zset') or check_type(K.queue .. m[1] .. ':intermediate', 'list')
+  if bad then return bad end
+  registry_ok[m[1]] = true
+end
 
 local function start(id, from_queue)
   if not is_utf8(id) then
@@ -45,16 +65,19 @@ local function start(id, from_queue)
   for f = 1, #fields, 2 do
     if fields[f] == 'origin' and fields[f + 1] ~= '' and is_utf8(fields[f + 1]) then origin = fields[f + 1] end
   end
+  if origin ~= from_queue and not registry_fits(origin) then origin = from_queue end
   local eid = ARGV[next_eid]
   next_eid = next_eid + 1
   if not RQ1 then
     local ekey = K.execution .. id .. ':' .. eid
     redis.call('HSET', ekey, 'id', eid, 'created_at', now_f, 'last_heartbeat', now_f, 'worker_name', worker)
     redis.call('EXPIRE', ekey, hb_ttl)
-    redis.call('ZADD', K.executions .. id, now_s + hb_ttl + 60, eid)
+    -- RQ's per-job index of runs is informational; a key of the wrong type there must
+    -- not stop the claim halfway.
+    redis.pcall('ZADD', K.executions .. id, now_s + hb_ttl + 60, eid)
     redis.call('EXPIRE', K.executions .. id, hb_ttl + 60)
   end
-  redis.call('ZADD', K.started .. origin, deadline, started_member(id, eid))
+  push_to(filing, origin, deadline, started_member(id, eid))
   redis.call('HSET', K.job .. id, 'status', 'started', 'started_at', now_iso, 'last_heartbeat', now_iso,
     'worker_name', worker, 'ended_at', '')
   redis.call('PERSIST', K.job .. id)
@@ -68,10 +91,15 @@ for _, m in ipairs(moved) do
   if redis.call('LREM', K.queue .. m[1] .. ':intermediate', 1, m[2]) == 1 then start(m[2], m[1]) end
 end
 
-if redis.call('EXISTS', K.suspended) == 1 then
-  out[1] = 1
+local function file_and_return()
+  for q, pairs_ in pairs(filing) do call_each('ZADD', K.started .. q, pairs_) end
   if last_id then redis.call('HSET', K.worker .. worker, 'state', 'busy', 'current_job', last_id) end
   return out
+end
+
+if redis.call('EXISTS', K.suspended) == 1 then
+  out[1] = 1
+  return file_and_return()
 end
 
 for _, q in ipairs(queues) do
@@ -82,6 +110,5 @@ for _, q in ipairs(queues) do
   end
   if started >= max_jobs then break end
 end
-if last_id then redis.call('HSET', K.worker .. worker, 'state', 'busy', 'current_job', last_id) end
-return out
+return file_and_return()
 end

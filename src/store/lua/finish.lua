@@ -58,15 +58,46 @@ local WRITES = {
   requeue = { { K.queue, 'list' } },
   abandoned = { { K.failed, 'zset' }, { K.queue, 'list' } },
 }
+local results_keys = {}
 for j = 0, n - 1 do
   local b = BASE + j * FIELDS
   local id, q, outcome = ARGV[b], ARGV[b + 2], ARGV[b + 3]
-  local bad = check(K.job .. id, 'hash') or check(K.results .. id, 'stream')
+  local bad = check(K.job .. id, 'hash') or check(K.started .. q, 'zset')
   if bad then return nil, bad end
   for _, w in ipairs(WRITES[outcome] or {}) do
     bad = check(w[1] .. q, w[2])
     if bad then return nil, bad end
   end
+  results_keys[j + 1] = K.results .. id
+end
+-- A job's result stream rarely exists before its first end: one EXISTS for the batch,
+-- and each key's type only when some do.
+if call_each('EXISTS', nil, results_keys) > 0 then
+  for _, key in ipairs(results_keys) do
+    local bad = check(key, 'stream')
+    if bad then return nil, bad end
+  end
+end
+
+-- Which runs are still filed as started: one ZMSCORE per queue rather than a ZREM per
+-- job. A run found here is taken off (once, even if the batch names it twice) by one
+-- ZREM per queue at the end.
+local members = {}
+for j = 0, n - 1 do
+  local b = BASE + j * FIELDS
+  push_to(members, ARGV[b + 2], started_member(ARGV[b], ARGV[b + 1]))
+end
+local filed = {}
+for q, list in pairs(members) do
+  local here = {}
+  for s = 1, #list, VARIADIC do
+    local e = math.min(s + VARIADIC - 1, #list)
+    local scores = redis.call('ZMSCORE', K.started .. q, unpack(list, s, e))
+    for k = 1, e - s + 1 do
+      if scores[k] then here[list[s + k - 1]] = true end
+    end
+  end
+  filed[q] = here
 end
 
 local function xadd_result(id, kind, eid, ret, exc, started, ended)
@@ -84,7 +115,15 @@ end
 
 -- Enqueue the dependents of `id` whose every dependency has now finished. Returns
 -- whether any dependents remain (their set then shares the job's expiry).
+-- Most batches have no dependents at all: one EXISTS tells, instead of a TYPE per job.
+local dependents_keys = {}
+for j = 0, n - 1 do
+  dependents_keys[j + 1] = K.job .. ARGV[BASE + j * FIELDS] .. ':dependents'
+end
+local any_dependents = call_each('EXISTS', nil, dependents_keys) > 0
+
 local function release_dependents(id)
+  if not any_dependents then return false end
   if redis.call('TYPE', K.job .. id .. ':dependents')['ok'] ~= 'set' then return false end
   local deps = redis.call('SMEMBERS', K.job .. id .. ':dependents')
   local left = #deps
@@ -122,6 +161,8 @@ end
 
 local out = {}
 local ended_ids = {}
+-- Writes gathered for one variadic command each at the end of the batch.
+local unfiled, execution_keys, registry_adds = {}, {}, {}
 -- Runs that ended per queue, finished or failed (a failed try that will be retried counts).
 local tally = {}
 local function count(q, kind)
@@ -138,9 +179,12 @@ for j = 0, n - 1 do
   local jkey = K.job .. id
   ended_ids[id] = true
 
-  if redis.call('ZREM', K.started .. q, started_member(id, eid)) == 0 then
+  local member = started_member(id, eid)
+  if not filed[q][member] then
     out[#out + 1] = 'lost'
   else
+    filed[q][member] = nil
+    push_to(unfiled, q, member)
     local verdict = nil
     if outcome == 'abandoned' then
       local done = tonumber(redis.call('HGET', jkey, 'bench_recoveries')) or 0
@@ -152,7 +196,7 @@ for j = 0, n - 1 do
       end
     end
     if not RQ1 then
-      redis.call('DEL', K.execution .. id .. ':' .. eid)
+      execution_keys[#execution_keys + 1] = K.execution .. id .. ':' .. eid
       redis.call('ZREM', K.executions .. id, eid)
     end
     if outcome ~= 'requeue' then
@@ -170,10 +214,10 @@ for j = 0, n - 1 do
       else
         xadd_result(id, '1', eid, ret, '', started, ended)
         if result_ttl == -1 then
-          redis.call('ZADD', K.finished .. q, '+inf', id)
+          push_to(registry_adds, K.finished .. q, '+inf', id)
           redis.call('PERSIST', K.results .. id)
         else
-          redis.call('ZADD', K.finished .. q, now_s + result_ttl, id)
+          push_to(registry_adds, K.finished .. q, now_s + result_ttl, id)
           redis.call('EXPIRE', K.results .. id, result_ttl)
           expire_job(id, result_ttl, deps_left, has_deps)
         end
@@ -183,10 +227,10 @@ for j = 0, n - 1 do
       count(q, 'failed')
       redis.call('HSET', jkey, 'status', outcome, 'ended_at', now_iso, 'last_heartbeat', now_iso)
       if failure_ttl == -1 then
-        redis.call('ZADD', K.failed .. q, '+inf', id)
+        push_to(registry_adds, K.failed .. q, '+inf', id)
       else
-        redis.call('ZADD', K.failed .. q, now_s + failure_ttl, id)
-        expire_job(id, failure_ttl, redis.call('EXISTS', jkey .. ':dependents') == 1, has_deps)
+        push_to(registry_adds, K.failed .. q, now_s + failure_ttl, id)
+        expire_job(id, failure_ttl, any_dependents and redis.call('EXISTS', jkey .. ':dependents') == 1, has_deps)
       end
       xadd_result(id, outcome == 'failed' and '2' or '3', eid, '', exc, started, ended)
       if failure_ttl_set == '1' and failure_ttl > 0 then redis.call('EXPIRE', K.results .. id, failure_ttl) end
@@ -210,6 +254,10 @@ for j = 0, n - 1 do
     out[#out + 1] = verdict or 'ok'
   end
 end
+
+for q, list in pairs(unfiled) do call_each('ZREM', K.started .. q, list) end
+for key, pairs_ in pairs(registry_adds) do call_each('ZADD', key, pairs_) end
+if #execution_keys > 0 then call_each('DEL', nil, execution_keys) end
 
 -- Throughput per queue, for `bench dashboard` and /metrics: once per queue per batch,
 -- and never in the way of recording a job (a wrong-typed counter is skipped).

@@ -85,6 +85,37 @@ local function unfile(id, status, origin)
   end
 end
 
+-- Most keys or members one variadic command takes at once: Lua's unpack() stops near
+-- 8,000 values, and a batch may hold more.
+local VARIADIC = 1000
+
+-- `cmd key v1 v2 ...` (or `cmd v1 v2 ...` when key is nil) over a flat list of values,
+-- VARIADIC at a time (an even count, so score/member pairs stay together). One command
+-- for a whole batch costs far less than one per job. Returns the summed integer replies.
+local function call_each(cmd, key, values)
+  local total = 0
+  for s = 1, #values, VARIADIC do
+    local e = math.min(s + VARIADIC - 1, #values)
+    if key then
+      total = total + redis.call(cmd, key, unpack(values, s, e))
+    else
+      total = total + redis.call(cmd, unpack(values, s, e))
+    end
+  end
+  return total
+end
+
+-- Appends a (and b, for a score/member pair) to the list kept under `name` in `t`.
+local function push_to(t, name, a, b)
+  local l = t[name]
+  if not l then
+    l = {}
+    t[name] = l
+  end
+  l[#l + 1] = a
+  if b ~= nil then l[#l + 1] = b end
+end
+
 -- Scripts are atomic but not transactional: a command that fails midway leaves the
 -- writes before it. So every script checks the types of the keys it will write
 -- first, and refuses with a BENCH_WRONGTYPE error before touching anything.
