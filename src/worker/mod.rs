@@ -223,10 +223,14 @@ struct Shared {
     ahead: Mutex<ahead::Ahead>,
     /// Signalled when the first job is held, for the watch that gives overdue ones back.
     held: Notify,
-    /// Claims in flight whose jobs may yet be held, and the signal that one came back:
-    /// a stopping worker gives its held jobs back once all have, in one batch.
+    /// Claims in flight whose jobs may yet be held, and the signal that one came back
+    /// (or that claims may start again): held jobs go back to their queues only once
+    /// all have, in one batch, so no later job can land in front of them.
     claiming: AtomicUsize,
     claimed: Notify,
+    /// Set while overdue held jobs go back: no claim starts, so none takes them
+    /// straight back or delivers later jobs after they went.
+    returning: AtomicBool,
 }
 
 /// A run that ended, with the slot it held unless the slot went on to a held job: the
@@ -466,7 +470,13 @@ impl Shared {
 
     /// Records held jobs as ended unrun with `result` (interrupted: back to the head
     /// of the queue; stopped: in the failed registry), and logs `what`.
-    fn end_held(self: &Arc<Self>, mut jobs: Vec<Claimed>, result: RunResult, what: String) {
+    fn end_held(self: &Arc<Self>, jobs: Vec<Claimed>, result: RunResult, what: String) {
+        let shared = self.clone();
+        self.tracker
+            .spawn(async move { shared.record_held(jobs, result, what).await });
+    }
+
+    async fn record_held(&self, mut jobs: Vec<Claimed>, result: RunResult, what: String) {
         self.log.info(what);
         // Each goes to the head of its queue in turn, so the last is put back first.
         jobs.reverse();
@@ -475,24 +485,40 @@ impl Shared {
             .iter()
             .map(|j| Finish::new(j, finisher::outcome(j, result.clone(), true), now, now))
             .collect();
-        let shared = self.clone();
-        self.tracker.spawn(async move {
-            let n = finishes.len();
-            finisher::record_unclaimed(&shared, &finishes).await;
-            shared.unrecorded.fetch_sub(n, Ordering::SeqCst);
-            shared.recorded.notify_waiters();
-        });
+        finisher::record_unclaimed(self, &finishes).await;
+        self.unrecorded.fetch_sub(finishes.len(), Ordering::SeqCst);
+        self.recorded.notify_waiters();
     }
 
     /// Marks a claim as in flight until [`Shared::claim_ends`]; false, with nothing
-    /// marked, once the worker is stopping.
+    /// marked, while held jobs go back or once the worker is stopping.
     fn claim_starts(&self) -> bool {
         self.claiming.fetch_add(1, Ordering::SeqCst);
-        if self.shutdown.warm.is_cancelled() {
+        if self.shutdown.warm.is_cancelled() || self.returning.load(Ordering::SeqCst) {
             self.claim_ends();
             return false;
         }
         true
+    }
+
+    /// Waits until a claim may start and marks it in flight, as [`Shared::claim_starts`];
+    /// false once the worker is stopping.
+    async fn claim_may_start(&self) -> bool {
+        loop {
+            let notified = self.claimed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if !self.returning.load(Ordering::SeqCst) && self.claim_starts() {
+                return true;
+            }
+            if self.shutdown.warm.is_cancelled() {
+                return false;
+            }
+            tokio::select! {
+                () = notified => {}
+                () = self.shutdown.warm.cancelled() => return false,
+            }
+        }
     }
 
     fn claim_ends(&self) {
@@ -553,12 +579,29 @@ impl Shared {
                 () = tokio::time::sleep_until(due.into()) => {}
                 () = stop.cancelled() => return,
             }
+            if self.ahead.lock().expect("ahead lock").due() > Some(std::time::Instant::now()) {
+                continue;
+            }
+            // Claims in flight hold their jobs first: those came later in the queues,
+            // so they go back in the same batch, behind the ones held before.
+            self.returning.store(true, Ordering::SeqCst);
+            self.claims_settled().await;
             let overdue = self
                 .ahead
                 .lock()
                 .expect("ahead lock")
                 .overdue(std::time::Instant::now());
-            self.give_back_held(overdue, "the slot they waited for is running a longer job");
+            if !overdue.is_empty() {
+                let what = format!(
+                    "{} held ahead went back to the head of the queue: the slot they waited \
+                     for is running a longer job",
+                    crate::output::count(overdue.len(), "job")
+                );
+                self.record_held(overdue, RunResult::Interrupted, what)
+                    .await;
+            }
+            self.returning.store(false, Ordering::SeqCst);
+            self.claimed.notify_waiters();
         }
     }
 
@@ -626,6 +669,7 @@ pub async fn run(
         held: Notify::new(),
         claiming: AtomicUsize::new(0),
         claimed: Notify::new(),
+        returning: AtomicBool::new(false),
     });
     let finisher = guarded(
         &shared,
@@ -833,6 +877,15 @@ async fn fill_slots(
                 pending_moved.extend(extra);
             }
         }
+        if !shared.claim_may_start().await {
+            break 'fetch;
+        }
+        // Held jobs may have come while the claim waited: they go first.
+        shared.run_held(&mut permits);
+        if permits.is_empty() {
+            shared.claim_ends();
+            continue;
+        }
         let order = shared.next_order();
         let want = permits.len().saturating_sub(pending_moved.len());
         // Read before claiming: if nothing was unrecorded then, this claim saw every
@@ -842,6 +895,7 @@ async fn fill_slots(
             .store
             .claim(&shared.claimant(), &order, want, &pending_moved)
             .await
+            .inspect_err(|_| shared.claim_ends())
         {
             Ok(c) => {
                 shared.redis_ok();
@@ -861,11 +915,13 @@ async fn fill_slots(
             }
         };
         shared.report_skipped(&claim.skipped);
-        if !claim.jobs.is_empty() {
-            shared.start_jobs(claim.jobs, permits);
+        // Its jobs are running or held before the claim counts as back.
+        let claimed_any = !claim.jobs.is_empty();
+        shared.start_jobs(claim.jobs, permits);
+        shared.claim_ends();
+        if claimed_any {
             continue;
         }
-        drop(permits);
         if claim.suspended {
             if burst {
                 shared
