@@ -183,7 +183,7 @@ impl FrappeSpec {
 }
 
 /// Jobs a worker holds ahead by default, and at most.
-pub const DEFAULT_CLAIM_AHEAD: usize = 20;
+pub const DEFAULT_CLAIM_AHEAD: usize = 100;
 const MAX_CLAIM_AHEAD: i64 = 1000;
 
 /// Worker behaviour.

@@ -15,13 +15,17 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::task::task_tracker::TaskTrackerToken;
 
 use super::runner::RunResult;
-use super::{BATCH, Ended, Shared, backoff, short_queue};
+use super::{Ended, Shared, backoff, short_queue};
 use crate::store::job::retry_plan;
 use crate::store::lifecycle::Claimed;
 use crate::store::lifecycle::{Claim, Finish, Outcome, Recorded};
 
 /// Batches written at once, at most.
 const IN_FLIGHT: usize = 3;
+/// Ends recorded per call, at most. A full batch goes even while another call is in
+/// flight, so Redis records one while the worker handles the other's reply; larger
+/// calls leave Redis idle for longer between them, and cost more per job in the script.
+const ENDS_PER_CALL: usize = 32;
 
 /// How long a worker told to stop cold keeps trying to reach Redis with its results.
 const COLD_GIVE_UP: Duration = Duration::from_secs(10);
@@ -54,9 +58,9 @@ pub(super) fn outcome(job: &Claimed, result: RunResult, malformed: bool) -> Outc
 /// at once, so the worker runs jobs while Redis records the last ones. `slots` counts
 /// the jobs that may be running or held at once.
 pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>, slots: usize) {
-    // A batch may cover every slot and held job: it goes as soon as a slot waits for
-    // a job (below), so a large batch only forms while jobs keep running.
-    let most = slots.clamp(1, BATCH);
+    // A batch goes as soon as a slot waits for a job (below), so a large batch only
+    // forms while jobs keep running.
+    let most = slots.clamp(1, ENDS_PER_CALL);
     // Calls are sent in order and their replies handled in that order, so the jobs
     // they claim start in their queues' order.
     let mut writes = FuturesOrdered::new();
