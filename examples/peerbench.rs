@@ -1,12 +1,13 @@
 //! bench's client for the peer benchmark harness (`benches/compare.sh`), with the
 //! same entry points as the RQ, BullMQ and apalis clients:
 //!
-//!   peerbench enqueue single|bulk|file N [METHOD]   -> {"elapsed_s": ..}
+//!   peerbench enqueue single|bulk|file|ping N [METHOD]   -> {"elapsed_s": ..}
 //!   peerbench worker stamp                          runs until SIGTERM
 //!   peerbench latency N GAP_MS WARMUP               -> {"lat_s": [..]}
 //!
 //! `single` awaits one library call per job, `bulk` hands all N to one call (chunked
-//! into script calls internally), `file` runs `bench enqueue --from-file` on N lines.
+//! into script calls internally), `file` runs `bench enqueue --from-file` on N lines;
+//! `ping` times N bare PINGs, the round trip no one-by-one enqueue can beat.
 //! Drains use the real `bench worker` binary; `worker stamp` is the same worker run
 //! through the library API with a handler that records its start latency.
 
@@ -114,6 +115,15 @@ async fn enqueue(mode: &str, n: usize, method: &str) -> f64 {
             );
             t0.elapsed().as_secs_f64()
         }
+        // The floor under `single`: a bare PING round trip on the same connection.
+        "ping" => {
+            let mut c = store.conn();
+            let t0 = Instant::now();
+            for _ in 0..n {
+                let _: String = redis::cmd("PING").query_async(&mut c).await.expect("ping");
+            }
+            t0.elapsed().as_secs_f64()
+        }
         other => panic!("unknown enqueue mode {other}"),
     }
 }
@@ -219,7 +229,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: peerbench enqueue single|bulk|file N [METHOD] | worker stamp | latency N GAP_MS WARMUP"
+                "usage: peerbench enqueue single|bulk|file|ping N [METHOD] | worker stamp | latency N GAP_MS WARMUP"
             );
             std::process::exit(2);
         }
