@@ -325,3 +325,20 @@ fn a_failing_job_claiming_endless_retries_fails_for_good_and_says_why() {
     let left: String = c.hget(format!("rq:job:{fair}"), "retries_left").unwrap();
     assert_eq!(left, "0");
 }
+
+#[test]
+fn a_job_whose_origin_names_a_registry_of_the_wrong_type_runs_under_its_queue() {
+    let env = Env::new();
+    let id = env.enqueue(&["bench.noop"]);
+    let mut c = env.conn();
+    let _: () = c
+        .hset(format!("rq:job:{id}"), "origin", "elsewhere")
+        .unwrap();
+    let _: () = c.set("rq:wip:elsewhere", "not a registry").unwrap();
+    survives(&env, &["worker", "--burst"]);
+    assert_eq!(env.status(&id), "finished");
+    let filed: Option<f64> = c.zscore("rq:finished:default", &id).unwrap();
+    assert!(filed.is_some(), "filed under the queue it was taken from");
+    let left: String = c.get("rq:wip:elsewhere").unwrap();
+    assert_eq!(left, "not a registry", "the foreign key is left alone");
+}
