@@ -922,39 +922,72 @@ async fn fill_slots(
         if claimed_any {
             continue;
         }
-        if claim.suspended {
-            if burst {
-                shared
-                    .log
-                    .info("Workers are suspended (rq suspend); burst worker exits");
-                break 'fetch;
-            }
-            tokio::select! {
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                () = shared.shutdown.warm.cancelled() => break 'fetch,
-            }
-            continue;
+        let went_on = wait_for_work(
+            shared,
+            burst,
+            claim.suspended,
+            unrecorded_before,
+            moved_rx,
+            &mut pending_moved,
+            idle_tx,
+        )
+        .await;
+        if !went_on {
+            break 'fetch;
         }
-        if burst {
-            if unrecorded_before == 0 {
-                break 'fetch;
-            }
-            // A recorded end may release dependents or requeue a retry: look again then.
-            tokio::select! {
-                () = shared.recorded.notified() => {}
-                () = tokio::time::sleep(Duration::from_millis(50)) => {}
-            }
-            continue;
-        }
-        let _ = idle_tx.send(true);
-        tokio::select! {
-            m = moved_rx.recv() => pending_moved.extend(m),
-            () = tokio::time::sleep(Duration::from_secs(5)) => {}
-            () = shared.shutdown.warm.cancelled() => break 'fetch,
-        }
-        let _ = idle_tx.send(false);
     }
     pending_moved
+}
+
+/// After a claim that found no job: waits for the suspension to lift, for a recorded
+/// end that may queue more (a burst worker), or for work. False when the fetch loop
+/// should end: a burst worker with nothing left, or a stop.
+async fn wait_for_work(
+    shared: &Arc<Shared>,
+    burst: bool,
+    suspended: bool,
+    unrecorded_before: usize,
+    moved_rx: &mut mpsc::UnboundedReceiver<(String, String)>,
+    pending_moved: &mut Vec<(String, String)>,
+    idle_tx: &watch::Sender<bool>,
+) -> bool {
+    if suspended {
+        if burst {
+            shared
+                .log
+                .info("Workers are suspended (rq suspend); burst worker exits");
+            return false;
+        }
+        return tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(1)) => true,
+            () = shared.shutdown.warm.cancelled() => false,
+        };
+    }
+    if burst {
+        if unrecorded_before == 0 {
+            return false;
+        }
+        // A recorded end may release dependents or requeue a retry: look again then.
+        tokio::select! {
+            () = shared.recorded.notified() => {}
+            () = tokio::time::sleep(Duration::from_millis(50)) => {}
+        }
+        return true;
+    }
+    let _ = idle_tx.send(true);
+    let went_on = tokio::select! {
+        m = moved_rx.recv() => {
+            pending_moved.extend(m);
+            true
+        }
+        () = tokio::time::sleep(Duration::from_secs(5)) => true,
+        () = shared.shutdown.warm.cancelled() => false,
+    };
+    // A stopping worker stays idle to the end.
+    if went_on {
+        let _ = idle_tx.send(false);
+    }
+    went_on
 }
 
 /// Waits for a free slot and takes every free slot (up to a batch), or None on a warm
