@@ -3,7 +3,9 @@
 //! recent jobs run in a few milliseconds or less, the script call that records ends
 //! also claims jobs beyond the free slots: about [`BUDGET`] of work, at least one, at
 //! most `[worker] claim_ahead`. A slot that frees takes the next held job at once, and
-//! the ends are recorded in batches while the jobs run.
+//! the ends are recorded in batches while the jobs run. Ends of runs of [`BATCHED`] or
+//! more also wait for a later call while over half the held jobs remain, so jobs of a
+//! millisecond cost a script call per few jobs rather than one each.
 //!
 //! Held jobs are claimed like any other (started registry, execution record), so a
 //! crash leaves them where dead-worker recovery finds them. Only about [`BUDGET`] of
@@ -17,11 +19,16 @@ use std::time::{Duration, Instant};
 use crate::store::lifecycle::Claimed;
 
 /// The run time, in all, that held jobs are expected to take.
-const BUDGET: Duration = Duration::from_millis(2);
+const BUDGET: Duration = Duration::from_millis(6);
 /// Runs shorter than this keep at least one job held: enough to hide a round trip.
 const SHORT: Duration = Duration::from_millis(4);
 /// How long a job is held before it goes back to its queue.
-pub(super) const HOLD: Duration = Duration::from_millis(10);
+pub(super) const HOLD: Duration = Duration::from_millis(20);
+/// Runs at least this long have their ends recorded in batches while over half the
+/// held jobs remain: a script call costs the worker and Redis about a tenth of such a
+/// run, and the claim it carries still comes back before the slot runs dry. Shorter
+/// runs are recorded as soon as Redis is idle, which keeps Redis busiest for them.
+const BATCHED: Duration = Duration::from_micros(200);
 /// Weight of the newest run in the running average.
 const WEIGHT: f64 = 0.2;
 
@@ -98,6 +105,13 @@ impl Ahead {
         (Vec::new(), was_empty && !self.held.is_empty())
     }
 
+    /// Whether ends may wait for a later call: runs are long enough to be recorded in
+    /// batches and more than half the jobs to hold are still held.
+    pub(super) fn can_wait(&self) -> bool {
+        self.average.is_some_and(|a| a >= BATCHED.as_secs_f64())
+            && self.held.len() > self.target() / 2
+    }
+
     /// How many jobs are held.
     pub(super) fn len(&self) -> usize {
         self.held.len()
@@ -167,10 +181,15 @@ mod tests {
         for _ in 0..60 {
             a.observe(Duration::from_micros(400));
         }
-        assert_eq!(a.ask(), 5, "about 2 ms of 400 µs runs");
-        a.settle(5);
+        assert_eq!(a.ask(), 15, "about 6 ms of 400 µs runs");
+        a.settle(15);
         for _ in 0..60 {
             a.observe(Duration::from_millis(3));
+        }
+        assert_eq!(a.ask(), 2, "about 6 ms of 3 ms runs");
+        a.settle(2);
+        for _ in 0..60 {
+            a.observe(Duration::from_micros(3900));
         }
         assert_eq!(a.ask(), 1, "one, to hide the round trip");
         a.settle(1);
@@ -178,6 +197,28 @@ mod tests {
             a.observe(Duration::from_millis(5));
         }
         assert_eq!(a.ask(), 0, "none for runs of 5 ms");
+    }
+
+    #[test]
+    fn ends_wait_only_for_longer_runs_while_over_half_the_held_jobs_remain() {
+        let mut a = Ahead::new(100);
+        for _ in 0..60 {
+            a.observe(Duration::from_micros(20));
+        }
+        a.hold((0..90).map(|i| job(&i.to_string())).collect());
+        assert!(
+            !a.can_wait(),
+            "short runs are recorded as soon as Redis is idle"
+        );
+        let mut a = Ahead::new(100);
+        for _ in 0..60 {
+            a.observe(Duration::from_micros(1000));
+        }
+        assert_eq!(a.target(), 6);
+        a.hold((0..4).map(|i| job(&i.to_string())).collect());
+        assert!(a.can_wait(), "4 of 6 held");
+        a.take();
+        assert!(!a.can_wait(), "3 of 6 held: time to claim more");
     }
 
     #[test]

@@ -27,6 +27,11 @@ const IN_FLIGHT: usize = 3;
 /// calls leave Redis idle for longer between them, and cost more per job in the script.
 const ENDS_PER_CALL: usize = 32;
 
+/// Longest an end waits for a later call while the worker works through held jobs
+/// ([`super::ahead::Ahead::can_wait`]): should its slot run into a long job, it is
+/// recorded all the same.
+const WAIT_AT_MOST: Duration = Duration::from_millis(5);
+
 /// How long a worker told to stop cold keeps trying to reach Redis with its results.
 const COLD_GIVE_UP: Duration = Duration::from_secs(10);
 
@@ -68,7 +73,12 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>, s
     // How many of the pending ends freed a slot that now waits for a job.
     let mut waiting = 0;
     let mut open = true;
+    // When the oldest pending end started to wait for a later call, and whether it
+    // has waited long enough.
+    let mut waits_since: Option<Instant> = None;
+    let mut waited = false;
     while open || !writes.is_empty() || !pending.is_empty() {
+        let wait_until = waits_since.map(|t| t + WAIT_AT_MOST);
         tokio::select! {
             biased;
             Some(written) = writes.next(), if !writes.is_empty() => deliver(&shared, written),
@@ -81,17 +91,32 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>, s
                 }
                 None => open = false,
             },
+            () = tokio::time::sleep_until(wait_until.unwrap_or_else(Instant::now).into()), if wait_until.is_some() => {
+                waited = true;
+            }
         }
-        // A batch goes when Redis is idle, when a slot waits for a job, or when it
-        // is full; otherwise it grows while the calls in flight run.
+        // A batch goes when Redis is idle (unless its ends may wait for a later call),
+        // when a slot waits for a job, or when it is full; otherwise it grows while the
+        // calls in flight run.
+        let may_wait = !waited
+            && !pending.is_empty()
+            && writes.is_empty()
+            && shared.ahead.lock().expect("ahead lock").can_wait();
+        if may_wait && waits_since.is_none() {
+            waits_since = Some(Instant::now());
+        }
         while !pending.is_empty()
             && writes.len() < IN_FLIGHT
-            && (writes.is_empty() || !open || pending.len() >= most || waiting > 0)
+            && ((writes.is_empty() && !may_wait) || !open || pending.len() >= most || waiting > 0)
         {
             let rest = pending.split_off(pending.len().min(most));
             let batch = std::mem::replace(&mut pending, rest);
             waiting -= batch.iter().filter(|e| e.slot.is_some()).count();
             writes.push_back(write(shared.clone(), batch));
+        }
+        if pending.is_empty() {
+            waits_since = None;
+            waited = false;
         }
     }
 }
