@@ -73,12 +73,9 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>, s
     // How many of the pending ends freed a slot that now waits for a job.
     let mut waiting = 0;
     let mut open = true;
-    // When the oldest pending end started to wait for a later call, and whether it
-    // has waited long enough.
-    let mut waits_since: Option<Instant> = None;
-    let mut waited = false;
+    // Until when the pending ends may wait for a later call, once they started to.
+    let mut wait_until: Option<Instant> = None;
     while open || !writes.is_empty() || !pending.is_empty() {
-        let wait_until = waits_since.map(|t| t + WAIT_AT_MOST);
         tokio::select! {
             biased;
             Some(written) = writes.next(), if !writes.is_empty() => deliver(&shared, written),
@@ -91,19 +88,20 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>, s
                 }
                 None => open = false,
             },
-            () = tokio::time::sleep_until(wait_until.unwrap_or_else(Instant::now).into()), if wait_until.is_some() => {
-                waited = true;
-            }
+            // Wakes once, at the deadline; past it the branch is off, so the loop
+            // never spins while a call is in flight.
+            () = tokio::time::sleep_until(wait_until.unwrap_or_else(Instant::now).into()),
+                if wait_until.is_some_and(|t| Instant::now() < t) => {}
         }
         // A batch goes when Redis is idle (unless its ends may wait for a later call),
         // when a slot waits for a job, or when it is full; otherwise it grows while the
         // calls in flight run.
-        let may_wait = !waited
-            && !pending.is_empty()
+        let may_wait = !pending.is_empty()
             && writes.is_empty()
+            && wait_until.is_none_or(|t| Instant::now() < t)
             && shared.ahead.lock().expect("ahead lock").can_wait();
-        if may_wait && waits_since.is_none() {
-            waits_since = Some(Instant::now());
+        if may_wait && wait_until.is_none() {
+            wait_until = Some(Instant::now() + WAIT_AT_MOST);
         }
         while !pending.is_empty()
             && writes.len() < IN_FLIGHT
@@ -115,8 +113,7 @@ pub(super) async fn run(shared: Arc<Shared>, mut rx: UnboundedReceiver<Ended>, s
             writes.push_back(write(shared.clone(), batch));
         }
         if pending.is_empty() {
-            waits_since = None;
-            waited = false;
+            wait_until = None;
         }
     }
 }
