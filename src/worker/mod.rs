@@ -579,7 +579,9 @@ impl Shared {
                 () = tokio::time::sleep_until(due.into()) => {}
                 () = stop.cancelled() => return,
             }
-            if self.ahead.lock().expect("ahead lock").due() > Some(std::time::Instant::now()) {
+            // A slot may have taken the jobs meanwhile.
+            let due = self.ahead.lock().expect("ahead lock").due();
+            if due.is_none_or(|d| d > std::time::Instant::now()) {
                 continue;
             }
             // Claims in flight hold their jobs first: those came later in the queues,
