@@ -58,7 +58,7 @@ local WRITES = {
   requeue = { { K.queue, 'list' } },
   abandoned = { { K.failed, 'zset' }, { K.queue, 'list' } },
 }
-local results_keys = {}
+local results_keys, dependents_keys = {}, {}
 for j = 0, n - 1 do
   local b = BASE + j * FIELDS
   local id, q, outcome = ARGV[b], ARGV[b + 2], ARGV[b + 3]
@@ -69,6 +69,7 @@ for j = 0, n - 1 do
     if bad then return nil, bad end
   end
   results_keys[j + 1] = K.results .. id
+  dependents_keys[j + 1] = K.job .. id .. ':dependents'
 end
 -- A job's result stream rarely exists before its first end: one EXISTS for the batch,
 -- and each key's type only when some do.
@@ -113,15 +114,11 @@ local function xadd_result(id, kind, eid, ret, exc, started, ended)
   end
 end
 
--- Enqueue the dependents of `id` whose every dependency has now finished. Returns
--- whether any dependents remain (their set then shares the job's expiry).
 -- Most batches have no dependents at all: one EXISTS tells, instead of a TYPE per job.
-local dependents_keys = {}
-for j = 0, n - 1 do
-  dependents_keys[j + 1] = K.job .. ARGV[BASE + j * FIELDS] .. ':dependents'
-end
 local any_dependents = call_each('EXISTS', nil, dependents_keys) > 0
 
+-- Enqueue the dependents of `id` whose every dependency has now finished. Returns
+-- whether any dependents remain (their set then shares the job's expiry).
 local function release_dependents(id)
   if not any_dependents then return false end
   if redis.call('TYPE', K.job .. id .. ':dependents')['ok'] ~= 'set' then return false end
