@@ -188,7 +188,9 @@ async fn read_limited(pipe: Option<impl AsyncRead + Unpin>, max: usize) -> (Vec<
         return (Vec::new(), false);
     };
     let mut kept = Vec::new();
-    let mut buf = [0u8; 8192];
+    // On the heap: an array here would sit inside every running job's future, which
+    // is copied at its full size each time a job's task is spawned.
+    let mut buf = vec![0u8; 8192];
     let mut truncated = false;
     // Keep reading past the limit so a chatty job never blocks on a full pipe.
     while let Ok(n) = pipe.read(&mut buf).await {
@@ -211,7 +213,8 @@ async fn read_tail(
         return String::new();
     };
     let mut tail: Vec<u8> = Vec::new();
-    let mut buf = [0u8; 8192];
+    // On the heap, as in `read_limited`.
+    let mut buf = vec![0u8; 8192];
     while let Ok(n) = pipe.read(&mut buf).await {
         if n == 0 {
             break;
@@ -302,5 +305,28 @@ pub(super) async fn run(
             exit_text(end.status),
             end.stderr_tail
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A job's task holds this future and is moved at its full size when spawned, so
+    /// buffers belong on the heap; 36 KiB of arrays once cost every job several copies.
+    #[test]
+    fn a_running_command_is_small_to_move() {
+        let stop = Stopper::default();
+        let run = drive(
+            Command::new("true"),
+            Vec::new(),
+            None,
+            &stop,
+            Duration::ZERO,
+            0,
+            None,
+        );
+        let size = std::mem::size_of_val(&run);
+        assert!(size < 4096, "the drive future takes {size} bytes");
     }
 }
