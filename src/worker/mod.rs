@@ -438,19 +438,21 @@ impl Shared {
             let outcome = finisher::outcome(&job, result, malformed);
             let finish = Finish::new(&job, outcome, started, ended);
             finisher::log_end(&shared, &finish);
-            let (slot, next) = match next {
-                Some(j) => (None, Some((j, slot))),
-                None => (Some(slot), None),
+            // The next held job starts before the end goes to the finisher, so its
+            // process is already running while the finisher records this end.
+            let slot = match next {
+                Some(j) => {
+                    let line = shared.start_one(j, slot, &done);
+                    shared.log.info(line);
+                    None
+                }
+                None => Some(slot),
             };
             let _ = done.send(Ended {
                 finish,
                 slot,
                 busy: shared.tracker.token(),
             });
-            if let Some((job, slot)) = next {
-                let line = shared.start_one(job, slot, &done);
-                shared.log.info(line);
-            }
         });
         line
     }
