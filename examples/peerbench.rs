@@ -1,13 +1,14 @@
 //! bench's client for the peer benchmark harness (`benches/compare.sh`), with the
 //! same entry points as the RQ, BullMQ and apalis clients:
 //!
-//!   peerbench enqueue single|bulk|file|ping N [METHOD]   -> {"elapsed_s": ..}
+//!   peerbench enqueue single|bulk|file|ping|rqmin N [METHOD]   -> {"elapsed_s": ..}
 //!   peerbench worker stamp                          runs until SIGTERM
 //!   peerbench latency N GAP_MS WARMUP               -> {"lat_s": [..]}
 //!
 //! `single` awaits one library call per job, `bulk` hands all N to one call (chunked
 //! into script calls internally), `file` runs `bench enqueue --from-file` on N lines;
-//! `ping` times N bare PINGs, the round trip no one-by-one enqueue can beat.
+//! `ping` times N bare PINGs, the round trip no one-by-one enqueue can beat, and
+//! `rqmin` N bare writes of RQ's job hash and queue entry, the floor for RQ's layout.
 //! Drains use the real `bench worker` binary; `worker stamp` is the same worker run
 //! through the library API with a handler that records its start latency.
 
@@ -124,6 +125,31 @@ async fn enqueue(mode: &str, n: usize, method: &str) -> f64 {
             }
             t0.elapsed().as_secs_f64()
         }
+        // The floor under `single` for any client that keeps RQ's layout: the job's
+        // hash, its queue entry and the queue's registration in one bare script, with
+        // no checks, fields built once.
+        "rqmin" => {
+            let mut c = store.conn();
+            let write = redis::Script::new(
+                "redis.call('HSET', KEYS[1], unpack(ARGV)) \
+                 redis.call('SADD', 'rq:queues', KEYS[2]) \
+                 return redis.call('RPUSH', KEYS[2], KEYS[1])",
+            );
+            let template = job(method, Map::new());
+            let fields = template
+                .fields(Serializer::Pickle, store.layout(), Utc::now(), true)
+                .expect("fields");
+            let t0 = Instant::now();
+            for _ in 0..n {
+                let mut inv = write.key(format!("rq:job:{}", bench::store::job::new_id()));
+                inv.key(format!("rq:queue:{QUEUE}"));
+                for (k, v) in &fields {
+                    inv.arg(*k).arg(v);
+                }
+                let _: i64 = inv.invoke_async(&mut c).await.expect("rqmin");
+            }
+            t0.elapsed().as_secs_f64()
+        }
         other => panic!("unknown enqueue mode {other}"),
     }
 }
@@ -229,7 +255,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: peerbench enqueue single|bulk|file|ping N [METHOD] | worker stamp | latency N GAP_MS WARMUP"
+                "usage: peerbench enqueue single|bulk|file|ping|rqmin N [METHOD] | worker stamp | latency N GAP_MS WARMUP"
             );
             std::process::exit(2);
         }
