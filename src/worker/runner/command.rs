@@ -313,7 +313,8 @@ mod tests {
     use super::*;
 
     /// A job's task holds this future and is moved at its full size when spawned, so
-    /// buffers belong on the heap; 36 KiB of arrays once cost every job several copies.
+    /// buffers belong on the heap: read buffers kept in it would be copied with every
+    /// job.
     #[test]
     fn a_running_command_is_small_to_move() {
         let stop = Stopper::default();
