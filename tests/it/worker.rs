@@ -276,6 +276,19 @@ fn priority_order_and_rq_retry_are_honoured() {
     assert_eq!(job(&env, &id)["retries_left"], "0");
 }
 
+/// Waits until the worker logging to `<log>.out` has started job `id`. A `started`
+/// status alone means claimed: a claimed job may still be held ahead of its slot, or
+/// in a claim whose reply the worker has not read, and a stop gives such jobs back.
+fn wait_running(env: &Env, log: &str, id: &str) {
+    let line_end = format!(" ({id})");
+    wait_for(10.0, "the job to start", || {
+        std::fs::read_to_string(env.path(&format!("{log}.out")))
+            .unwrap_or_default()
+            .lines()
+            .any(|l| l.ends_with(&line_end))
+    });
+}
+
 #[test]
 fn warm_shutdown_lets_the_running_job_finish() {
     let env = Env::new();
@@ -285,7 +298,7 @@ fn warm_shutdown_lets_the_running_job_finish() {
         .bench()
         .args(["worker", "--name", "warm"])
         .spawn(env.dir.path(), "warm");
-    wait_for(10.0, "job start", || env.status(&id) == "started");
+    wait_running(&env, "warm", &id);
     signal(&w, Signal::SIGTERM);
     assert_eq!(wait_exit(&mut w, 15.0), Some(0));
     assert_eq!(env.status(&id), "finished");
@@ -804,7 +817,7 @@ fn a_cold_stop_ends_even_without_redis_and_the_job_is_recovered_later() {
         .bench()
         .args(["worker", "--name", "stranded"])
         .spawn(env.dir.path(), "w");
-    wait_for(10.0, "job start", || env.status(&id) == "started");
+    wait_running(&env, "w", &id);
     env.redis.kill();
     signal(&w, Signal::SIGTERM);
     std::thread::sleep(std::time::Duration::from_millis(200));
