@@ -15,7 +15,7 @@
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use bench::store::{NewJob, Serializer, Store};
+use bench::store::{NewJob, Serializer, Store, keys};
 use bench::worker::runner::Handlers;
 use bench::worker::{Options, Shutdown, Strategy};
 use chrono::Utc;
@@ -132,17 +132,18 @@ async fn enqueue(mode: &str, n: usize, method: &str) -> f64 {
             let mut c = store.conn();
             let write = redis::Script::new(
                 "redis.call('HSET', KEYS[1], unpack(ARGV)) \
-                 redis.call('SADD', 'rq:queues', KEYS[2]) \
+                 redis.call('SADD', KEYS[3], KEYS[2]) \
                  return redis.call('RPUSH', KEYS[2], KEYS[1])",
             );
             let template = job(method, Map::new());
             let fields = template
                 .fields(Serializer::Pickle, store.layout(), Utc::now(), true)
                 .expect("fields");
+            let queue = keys::queue(QUEUE);
             let t0 = Instant::now();
             for _ in 0..n {
-                let mut inv = write.key(format!("rq:job:{}", bench::store::job::new_id()));
-                inv.key(format!("rq:queue:{QUEUE}"));
+                let mut inv = write.key(keys::job(&bench::store::job::new_id()));
+                inv.key(&queue).key(keys::QUEUES);
                 for (k, v) in &fields {
                     inv.arg(*k).arg(v);
                 }
