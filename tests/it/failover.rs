@@ -102,6 +102,9 @@ impl Cluster {
                 info.contains("master_link_status:up")
             });
         }
+        // A failover whose leader election splits is tried again only after twice
+        // the failover timeout: 4 s keeps that retry inside the 20 s a typed command
+        // waits for a new master, on a machine loaded enough to split the vote.
         for s in c.sentinels.clone() {
             let conf = c.dir.path().join(format!("sentinel-{s}.conf"));
             std::fs::write(
@@ -110,7 +113,7 @@ impl Cluster {
                     "port {s}\nbind 127.0.0.1\ndir {}\n\
                      sentinel monitor mymaster 127.0.0.1 {master} 2\n\
                      sentinel down-after-milliseconds mymaster 1000\n\
-                     sentinel failover-timeout mymaster 10000\n\
+                     sentinel failover-timeout mymaster 4000\n\
                      sentinel parallel-syncs mymaster 1\n",
                     c.dir.path().display()
                 ),
