@@ -183,27 +183,37 @@ pub(super) async fn drive(
     })
 }
 
+/// Feeds every chunk read from `pipe` to `take` until it closes. A job's output is
+/// read to its end whatever is kept, so a chatty job never blocks on a full pipe.
+async fn each_chunk(pipe: &mut (impl AsyncRead + Unpin), mut take: impl FnMut(&[u8])) {
+    // On the heap: an array here would sit inside every running job's future, which
+    // is copied at its full size each time a job's task is spawned.
+    let mut buf = vec![0u8; 8192];
+    while let Ok(n) = pipe.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+        take(&buf[..n]);
+    }
+}
+
+/// The first `max` bytes of the output, and whether more came.
 async fn read_limited(pipe: Option<impl AsyncRead + Unpin>, max: usize) -> (Vec<u8>, bool) {
     let Some(mut pipe) = pipe else {
         return (Vec::new(), false);
     };
     let mut kept = Vec::new();
-    // On the heap: an array here would sit inside every running job's future, which
-    // is copied at its full size each time a job's task is spawned.
-    let mut buf = vec![0u8; 8192];
     let mut truncated = false;
-    // Keep reading past the limit so a chatty job never blocks on a full pipe.
-    while let Ok(n) = pipe.read(&mut buf).await {
-        if n == 0 {
-            break;
-        }
+    each_chunk(&mut pipe, |chunk| {
         let room = max.saturating_sub(kept.len());
-        kept.extend_from_slice(&buf[..n.min(room)]);
-        truncated |= n > room;
-    }
+        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        truncated |= chunk.len() > room;
+    })
+    .await;
     (kept, truncated)
 }
 
+/// The last `keep` bytes of the output, each line also logged as it comes.
 async fn read_tail(
     pipe: Option<impl AsyncRead + Unpin>,
     keep: usize,
@@ -213,20 +223,16 @@ async fn read_tail(
         return String::new();
     };
     let mut tail: Vec<u8> = Vec::new();
-    // On the heap, as in `read_limited`.
-    let mut buf = vec![0u8; 8192];
-    while let Ok(n) = pipe.read(&mut buf).await {
-        if n == 0 {
-            break;
-        }
+    each_chunk(&mut pipe, |chunk| {
         if let Some(l) = lines.as_mut() {
-            l.feed(&buf[..n]);
+            l.feed(chunk);
         }
-        tail.extend_from_slice(&buf[..n]);
+        tail.extend_from_slice(chunk);
         if tail.len() > 2 * keep {
             tail.drain(..tail.len() - keep);
         }
-    }
+    })
+    .await;
     if let Some(l) = lines.as_mut() {
         l.finish();
     }
