@@ -15,6 +15,7 @@
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use anyhow::{Context, Result, bail};
 use bench::store::{NewJob, Serializer, Store, keys};
 use bench::worker::runner::Handlers;
 use bench::worker::{Options, Shutdown, Strategy};
@@ -31,10 +32,11 @@ fn redis_url() -> String {
 }
 
 fn now_s() -> f64 {
+    // A clock before 1970 reads as 0: the probes then measure nothing, loudly.
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64()
+        .map(|d| d.as_secs_f64())
+        .unwrap_or_default()
 }
 
 fn job(method: &str, kwargs: Map<String, serde_json::Value>) -> NewJob {
@@ -48,17 +50,25 @@ fn job(method: &str, kwargs: Map<String, serde_json::Value>) -> NewJob {
 }
 
 /// `target/<profile>/bench`, next to `target/<profile>/examples/peerbench`.
-fn sibling_bench() -> std::path::PathBuf {
-    let me = std::env::current_exe().expect("own path");
-    me.parent()
+fn sibling_bench() -> Result<std::path::PathBuf> {
+    let me = std::env::current_exe().context("finding peerbench's own path")?;
+    let dir = me
+        .parent()
         .and_then(|p| p.parent())
-        .expect("target folder")
-        .join("bench")
+        .with_context(|| format!("{} is not under target/<profile>/examples", me.display()))?;
+    Ok(dir.join("bench"))
 }
 
-async fn enqueue(mode: &str, n: usize, method: &str) -> f64 {
-    let store = Store::open(&redis_url()).await.expect("redis");
-    match mode {
+async fn open() -> Result<Store> {
+    let url = redis_url();
+    Store::open(&url)
+        .await
+        .with_context(|| format!("opening {url} (set BENCH_REDIS_PORT)"))
+}
+
+async fn enqueue(mode: &str, n: usize, method: &str) -> Result<f64> {
+    let store = open().await?;
+    Ok(match mode {
         "single" => {
             let t0 = Instant::now();
             for _ in 0..n {
@@ -71,7 +81,7 @@ async fn enqueue(mode: &str, n: usize, method: &str) -> f64 {
                         &[],
                     )
                     .await
-                    .expect("enqueue");
+                    .context("enqueue")?;
             }
             t0.elapsed().as_secs_f64()
         }
@@ -81,39 +91,39 @@ async fn enqueue(mode: &str, n: usize, method: &str) -> f64 {
             store
                 .enqueue(&jobs, None, Serializer::Pickle, Utc::now(), &[])
                 .await
-                .expect("enqueue");
+                .context("enqueue")?;
             t0.elapsed().as_secs_f64()
         }
         "file" => {
-            let dir = tempfile::tempdir().unwrap();
+            let dir = tempfile::tempdir()?;
             let path = dir.path().join("jobs.jsonl");
             std::fs::write(
                 &path,
                 format!("{{\"method\": \"{method}\", \"queue\": \"{QUEUE}\"}}\n").repeat(n),
-            )
-            .unwrap();
+            )?;
             std::fs::write(
                 dir.path().join("hooks.toml"),
                 format!("[queues.{QUEUE}]\ntimeout = 300\n"),
-            )
-            .unwrap();
-            let exe = std::env::var("BENCH_BIN")
-                .map(std::path::PathBuf::from)
-                .unwrap_or_else(|_| sibling_bench());
+            )?;
+            let exe = match std::env::var("BENCH_BIN") {
+                Ok(p) => std::path::PathBuf::from(p),
+                Err(_) => sibling_bench()?,
+            };
             let t0 = Instant::now();
-            let out = std::process::Command::new(exe)
+            let out = std::process::Command::new(&exe)
                 .args(["--redis-url", &redis_url(), "--config"])
                 .arg(dir.path().join("hooks.toml"))
                 .args(["enqueue", "--from-file"])
                 .arg(&path)
                 .stdout(std::process::Stdio::null())
                 .output()
-                .expect("bench runs");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+                .with_context(|| format!("running {}", exe.display()))?;
+            if !out.status.success() {
+                bail!(
+                    "bench enqueue --from-file failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
             t0.elapsed().as_secs_f64()
         }
         // The floor under `single`: a bare PING round trip on the same connection.
@@ -121,7 +131,10 @@ async fn enqueue(mode: &str, n: usize, method: &str) -> f64 {
             let mut c = store.conn();
             let t0 = Instant::now();
             for _ in 0..n {
-                let _: String = redis::cmd("PING").query_async(&mut c).await.expect("ping");
+                let _: String = redis::cmd("PING")
+                    .query_async(&mut c)
+                    .await
+                    .context("ping")?;
             }
             t0.elapsed().as_secs_f64()
         }
@@ -138,7 +151,7 @@ async fn enqueue(mode: &str, n: usize, method: &str) -> f64 {
             let template = job(method, Map::new());
             let fields = template
                 .fields(Serializer::Pickle, store.layout(), Utc::now(), true)
-                .expect("fields");
+                .context("building the job's fields")?;
             let queue = keys::queue(QUEUE);
             let t0 = Instant::now();
             for _ in 0..n {
@@ -147,21 +160,21 @@ async fn enqueue(mode: &str, n: usize, method: &str) -> f64 {
                 for (k, v) in &fields {
                     inv.arg(*k).arg(v);
                 }
-                let _: i64 = inv.invoke_async(&mut c).await.expect("rqmin");
+                let _: i64 = inv.invoke_async(&mut c).await.context("rqmin")?;
             }
             t0.elapsed().as_secs_f64()
         }
-        other => panic!("unknown enqueue mode {other}"),
-    }
+        other => bail!("unknown enqueue mode {other:?}: single, bulk, file, ping or rqmin"),
+    })
 }
 
 /// A worker whose `peer.stamp` handler pushes (start time - enqueue time) to a list.
-async fn stamp_worker() {
-    let dir = tempfile::tempdir().unwrap();
+async fn stamp_worker() -> Result<()> {
+    let dir = tempfile::tempdir()?;
     let hooks = dir.path().join("hooks.toml");
-    std::fs::write(&hooks, format!("[queues.{QUEUE}]\ntimeout = 300\n")).unwrap();
-    let cfg = bench::config::Config::load(&hooks, true, Some(&redis_url())).expect("config");
-    let store = Store::open(&redis_url()).await.expect("redis");
+    std::fs::write(&hooks, format!("[queues.{QUEUE}]\ntimeout = 300\n"))?;
+    let cfg = bench::config::Config::load(&hooks, true, Some(&redis_url()))?;
+    let store = open().await?;
     let side = store.clone();
     let mut handlers = Handlers::builtin();
     handlers.register("peer.stamp", move |job| {
@@ -176,7 +189,7 @@ async fn stamp_worker() {
         }
     });
     let shutdown = Shutdown::new();
-    shutdown.on_signals().expect("signals");
+    shutdown.on_signals()?;
     let opts = Options {
         queues: vec![QUEUE.into()],
         burst: false,
@@ -187,15 +200,14 @@ async fn stamp_worker() {
         log_file: None,
         metrics: None,
     };
-    bench::worker::run(Arc::new(cfg), store, opts, handlers, shutdown)
-        .await
-        .expect("worker");
+    bench::worker::run(Arc::new(cfg), store, opts, handlers, shutdown).await?;
+    Ok(())
 }
 
-async fn latency(n: usize, gap_ms: u64, warmup: usize) -> Vec<f64> {
-    let store = Store::open(&redis_url()).await.expect("redis");
+async fn latency(n: usize, gap_ms: u64, warmup: usize) -> Result<Vec<f64>> {
+    let store = open().await?;
     let mut c = store.conn();
-    let _: () = c.del(LATENCY_LIST).await.unwrap();
+    let _: () = c.del(LATENCY_LIST).await?;
     let mut out = Vec::with_capacity(n);
     for i in 0..warmup + n {
         // An idle queue: sleep GAP..1.5*GAP so probes never phase-lock with anything.
@@ -204,7 +216,8 @@ async fn latency(n: usize, gap_ms: u64, warmup: usize) -> Vec<f64> {
             gap_ms as f64 / 1000.0 * (1.0 + jitter),
         ))
         .await;
-        let kwargs = json!({"t0": now_s()}).as_object().unwrap().clone();
+        let mut kwargs = Map::new();
+        kwargs.insert("t0".into(), json!(now_s()));
         store
             .enqueue(
                 &[job("peer.stamp", kwargs)],
@@ -214,44 +227,51 @@ async fn latency(n: usize, gap_ms: u64, warmup: usize) -> Vec<f64> {
                 &[],
             )
             .await
-            .expect("enqueue");
-        let (_, dt): (String, String) = c
-            .blpop(LATENCY_LIST, 30.0)
-            .await
-            .expect("latency probe timed out");
+            .context("enqueue")?;
+        let got: Option<(String, String)> = c.blpop(LATENCY_LIST, 30.0).await?;
+        let (_, dt) = got.context("no latency probe ran within 30 s: is the stamp worker up?")?;
         if i >= warmup {
-            out.push(dt.parse().unwrap());
+            out.push(
+                dt.parse()
+                    .with_context(|| format!("{LATENCY_LIST} held {dt:?}, not seconds"))?,
+            );
         }
     }
-    out
+    Ok(out)
 }
 
-fn main() {
+/// A count or duration argument, named in the error when it is not a number.
+fn number<T: std::str::FromStr>(value: &str, what: &str) -> Result<T> {
+    value
+        .parse()
+        .map_err(|_| anyhow::anyhow!("{what} must be a number, got {value:?}"))
+}
+
+fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
     // Single-threaded, as `bench enqueue` and `bench worker` run.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()
-        .unwrap();
+        .build()?;
     match arg(0) {
         "enqueue" => {
-            let n: usize = arg(2).parse().expect("N");
+            let n: usize = number(arg(2), "N")?;
             let method = if arg(3).is_empty() {
                 "bench.noop"
             } else {
                 arg(3)
             };
-            let el = rt.block_on(enqueue(arg(1), n, method));
+            let el = rt.block_on(enqueue(arg(1), n, method))?;
             println!("{{\"elapsed_s\": {el}, \"n\": {n}}}");
         }
-        "worker" => rt.block_on(stamp_worker()),
+        "worker" => rt.block_on(stamp_worker())?,
         "latency" => {
             let lat = rt.block_on(latency(
-                arg(1).parse().expect("N"),
-                arg(2).parse().expect("GAP_MS"),
-                arg(3).parse().expect("WARMUP"),
-            ));
+                number(arg(1), "N")?,
+                number(arg(2), "GAP_MS")?,
+                number(arg(3), "WARMUP")?,
+            ))?;
             println!("{}", json!({"lat_s": lat}));
         }
         _ => {
@@ -261,4 +281,5 @@ fn main() {
             std::process::exit(2);
         }
     }
+    Ok(())
 }
