@@ -7,50 +7,56 @@
 //! 3. Otherwise RQ 2.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Result;
 
 use crate::config::{Config, RqVersion};
-use crate::store::{Layout, RqWorkerVersion, Store};
+use crate::store::{Endpoint, Layout, RqWorkerVersion, Store};
 
-/// How long a command waits for the sentinels to name a reachable master: a failover
-/// takes the sentinels' `down-after-milliseconds` plus a few seconds.
-const FAILOVER_PATIENCE: std::time::Duration = std::time::Duration::from_secs(20);
+/// How long a command waits at least for the sentinels to name a reachable master,
+/// and at most, whatever their settings say a failover may take.
+const FAILOVER_WAIT_MIN: Duration = Duration::from_secs(20);
+const FAILOVER_WAIT_MAX: Duration = Duration::from_secs(600);
+/// Added to the sentinels' own times: the vote and the promotion take a moment too.
+const FAILOVER_MARGIN: Duration = Duration::from_secs(5);
 
 /// Connects to the configured Redis and settles the layout.
 ///
 /// # Errors
 /// An unreachable Redis, with a hint naming the setting to fix.
 pub async fn store(cfg: &Config) -> Result<Store> {
-    // Behind sentinels, a master that cannot be reached is most likely a failover
-    // under way: wait for the sentinels to name the new one, as the long-running
-    // processes do, rather than fail a command typed during those seconds.
-    let patience = if crate::config::sentinel::is_sentinel(&cfg.redis_url) {
-        FAILOVER_PATIENCE
-    } else {
-        std::time::Duration::ZERO
+    let hint = || {
+        format!(
+            "hint: start redis-server, or point [redis] url in {} (or --redis-url) at a running one",
+            cfg.source_shown()
+        )
     };
+    let endpoint = Endpoint::parse_with(&cfg.redis_url, &cfg.redis_options)
+        .map_err(|e| anyhow::anyhow!("{e}\n{}", hint()))?;
     let started = std::time::Instant::now();
-    let mut attempt = 0;
+    // Behind sentinels, a master that cannot be reached is most likely a failover
+    // under way: wait as long as the sentinels' settings say one may take, as the
+    // long-running processes do, rather than fail a command typed meanwhile.
+    let mut patience = None;
     let store = loop {
-        match Store::open_with(&cfg.redis_url, &cfg.redis_options).await {
+        match Store::open_endpoint(endpoint.clone()).await {
             Ok(s) => break s,
-            Err(e) if e.is_transient() && started.elapsed() < patience => {
-                attempt += 1;
-                if attempt == 1 {
+            Err(e) if e.is_transient() && endpoint.is_sentinel() => {
+                let wait = *patience.get_or_insert_with(|| {
+                    let wait = failover_wait(endpoint.failover_time());
                     eprintln!(
                         "{e}; waiting up to {}s for the sentinels to name a master",
-                        patience.as_secs()
+                        wait.as_secs()
                     );
+                    wait
+                });
+                if started.elapsed() >= wait {
+                    return Err(anyhow::anyhow!("{e}\n{}", hint()));
                 }
-                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                tokio::time::sleep(Duration::from_millis(250)).await;
             }
-            Err(e) => {
-                return Err(anyhow::anyhow!(
-                    "{e}\nhint: start redis-server, or point [redis] url in {} (or --redis-url) at a running one",
-                    cfg.source_shown()
-                ));
-            }
+            Err(e) => return Err(anyhow::anyhow!("{e}\n{}", hint())),
         }
     };
     let (layout, why) = match cfg.rq {
@@ -74,6 +80,14 @@ pub async fn store(cfg: &Config) -> Result<Store> {
     Ok(store
         .with_layout(layout, &why)
         .for_bench(cfg.bench_id.as_deref()))
+}
+
+/// How long to wait for a new master, by the sentinels' settings when they told.
+fn failover_wait(sentinels: Option<Duration>) -> Duration {
+    sentinels
+        .map(|t| t.saturating_add(FAILOVER_MARGIN))
+        .unwrap_or(FAILOVER_WAIT_MIN)
+        .clamp(FAILOVER_WAIT_MIN, FAILOVER_WAIT_MAX)
 }
 
 /// The rule, on what was found.
@@ -149,6 +163,19 @@ mod tests {
             name: name.into(),
             version: version.into(),
         }
+    }
+
+    #[test]
+    fn a_command_waits_for_a_failover_as_long_as_the_sentinels_allow_within_bounds() {
+        // Sentinel's defaults: down after 30 s, a failed attempt tried again after 3 min.
+        let defaults = Duration::from_millis(30_000 + 2 * 180_000);
+        assert_eq!(failover_wait(Some(defaults)), defaults + FAILOVER_MARGIN);
+        assert_eq!(failover_wait(None), FAILOVER_WAIT_MIN);
+        assert_eq!(
+            failover_wait(Some(Duration::from_secs(1))),
+            FAILOVER_WAIT_MIN
+        );
+        assert_eq!(failover_wait(Some(Duration::MAX)), FAILOVER_WAIT_MAX);
     }
 
     #[test]

@@ -90,6 +90,9 @@ struct Failover {
     db: i64,
     /// Whether a task asks the sentinels periodically; see [`Failover::watch`].
     watching: std::sync::atomic::AtomicBool,
+    /// The longest a failover may take by the sentinels' own settings, in ms (0
+    /// until a sentinel has answered); see [`failover_ms`].
+    failover_ms: AtomicU64,
 }
 
 impl Failover {
@@ -169,6 +172,9 @@ impl Failover {
             }
         }))
         .await;
+        if let Some(ms) = views.iter().filter_map(failover_ms).max() {
+            self.failover_ms.store(ms, Ordering::SeqCst);
+        }
         let (named, mut last_err) = candidates(views);
         for (_, host, port) in named {
             let client = self.node.client(&host, port)?;
@@ -235,6 +241,15 @@ impl Failover {
 /// What one sentinel said: the address it gives for the master, and its
 /// `SENTINEL MASTER` fields.
 type View = RedisResult<(Option<(String, u16)>, HashMap<String, String>)>;
+
+/// How long a failover may take by one sentinel's settings: its master is held down
+/// after `down-after-milliseconds`, and an attempt that fails (a split vote, a
+/// replica slow to take over) is tried again once `failover-timeout` has passed.
+fn failover_ms(view: &View) -> Option<u64> {
+    let fields = &view.as_ref().ok()?.1;
+    let ms = |name: &str| fields.get(name).and_then(|v| v.parse::<u64>().ok());
+    ms("down-after-milliseconds")?.checked_add(ms("failover-timeout")?.checked_mul(2)?)
+}
 
 /// The addresses the sentinels give, newest view (highest `config-epoch`) first, and
 /// the last error met. The address a sentinel gives is the promoted replica once a
@@ -368,6 +383,18 @@ impl Endpoint {
         match &self.target {
             Target::Direct(_) => 0,
             Target::Sentinel(f) => f.generation.load(Ordering::SeqCst),
+        }
+    }
+
+    /// The longest a failover may take by the sentinels' settings, once one of
+    /// them has answered; none without sentinels.
+    pub fn failover_time(&self) -> Option<Duration> {
+        match &self.target {
+            Target::Direct(_) => None,
+            Target::Sentinel(f) => match f.failover_ms.load(Ordering::SeqCst) {
+                0 => None,
+                ms => Some(Duration::from_millis(ms)),
+            },
         }
     }
 
@@ -536,6 +563,7 @@ fn failover(
         last_lookup: Mutex::new(None),
         db: url.db,
         watching: std::sync::atomic::AtomicBool::new(false),
+        failover_ms: AtomicU64::new(0),
     })
 }
 
@@ -732,6 +760,23 @@ mod tests {
         ]);
         assert!(named.is_empty());
         assert!(err.is_some());
+    }
+
+    #[test]
+    fn a_failover_may_take_what_the_sentinels_settings_allow() {
+        let view = |down: &str, timeout: &str| -> View {
+            Ok((
+                None,
+                HashMap::from([
+                    ("down-after-milliseconds".to_owned(), down.to_owned()),
+                    ("failover-timeout".to_owned(), timeout.to_owned()),
+                ]),
+            ))
+        };
+        assert_eq!(failover_ms(&view("30000", "180000")), Some(390_000));
+        assert_eq!(failover_ms(&view("", "180000")), None);
+        assert_eq!(failover_ms(&view("1", &u64::MAX.to_string())), None);
+        assert_eq!(failover_ms(&Ok((None, HashMap::new()))), None);
     }
 
     #[test]

@@ -130,7 +130,15 @@ impl Store {
     /// Like [`Store::open`], with TLS files, sentinel credentials and replica
     /// acknowledgements.
     pub async fn open_with(url: &str, options: &crate::config::RedisOptions) -> Result<Store> {
-        let endpoint = Endpoint::parse_with(url, options)?;
+        Store::open_endpoint(Endpoint::parse_with(url, options)?).await
+    }
+
+    /// Connects to a parsed endpoint; opening the same one again after a failure keeps
+    /// what its sentinels said meanwhile.
+    ///
+    /// # Errors
+    /// Redis unreachable.
+    pub async fn open_endpoint(endpoint: Endpoint) -> Result<Store> {
         let conn = endpoint.manager().await?;
         Ok(Store {
             endpoint,
