@@ -21,11 +21,25 @@ const FAILOVER_WAIT_MAX: Duration = Duration::from_secs(600);
 /// Added to the sentinels' own times: the vote and the promotion take a moment too.
 const FAILOVER_MARGIN: Duration = Duration::from_secs(5);
 
-/// Connects to the configured Redis and settles the layout.
+/// Connects to the configured Redis and settles the layout, waiting out a failover
+/// under way.
 ///
 /// # Errors
 /// An unreachable Redis, with a hint naming the setting to fix.
 pub async fn store(cfg: &Config) -> Result<Store> {
+    open(cfg, true).await
+}
+
+/// As [`store`], but fails at once when no master answers: `bench doctor` is run to
+/// find out what is wrong, and says so rather than wait through an outage.
+///
+/// # Errors
+/// An unreachable Redis, with a hint naming the setting to fix.
+pub async fn store_now(cfg: &Config) -> Result<Store> {
+    open(cfg, false).await
+}
+
+async fn open(cfg: &Config, through_failover: bool) -> Result<Store> {
     let hint = || {
         format!(
             "hint: start redis-server, or point [redis] url in {} (or --redis-url) at a running one",
@@ -42,7 +56,7 @@ pub async fn store(cfg: &Config) -> Result<Store> {
     let store = loop {
         match Store::open_endpoint(endpoint.clone()).await {
             Ok(s) => break s,
-            Err(e) if e.is_transient() && endpoint.is_sentinel() => {
+            Err(e) if e.is_transient() && endpoint.is_sentinel() && through_failover => {
                 let wait = *patience.get_or_insert_with(|| {
                     let wait = failover_wait(endpoint.failover_time());
                     eprintln!(

@@ -314,7 +314,10 @@ fn run_dashboard(cfg: &Config, a: &crate::dashboard::DashboardArgs) -> Result<()
 
 /// The commands that only talk to Redis, on one connection.
 async fn with_store(cfg: &Config, cmd: &Command, site: Option<&str>) -> Result<()> {
-    let store = open(cfg).await?;
+    let store = match cmd {
+        Command::Doctor(_) => crate::open::store_now(cfg).await?,
+        _ => open(cfg).await?,
+    };
     match cmd {
         Command::Schedule(a) => {
             crate::scheduler::control::run(

@@ -391,6 +391,17 @@ fn an_enqueue_during_a_failover_waits_for_the_new_master() {
     }
     let old = cluster.master;
     cluster.kill(old);
+    // `bench doctor` is run to find out what is wrong: it says so without waiting.
+    let doctor = env
+        .bench()
+        .env("BENCH_REDIS_URL", &url)
+        .args(["doctor"])
+        .run();
+    assert!(
+        !doctor.stderr().contains("waiting up to"),
+        "{}",
+        doctor.stderr()
+    );
     let out = env
         .bench()
         .env("BENCH_REDIS_URL", &url)
