@@ -14,9 +14,10 @@ use anyhow::Result;
 use crate::config::{Config, RqVersion};
 use crate::store::{Endpoint, Layout, RqWorkerVersion, Store};
 
-/// How long a command waits at least for the sentinels to name a reachable master,
-/// and at most, whatever their settings say a failover may take.
+/// The least a command waits for the sentinels to name a reachable master, for
+/// sentinels that did not say how long a failover may take or say it is quick.
 const FAILOVER_WAIT_MIN: Duration = Duration::from_secs(20);
+/// The most, whatever the sentinels' settings say: a typed command must end.
 const FAILOVER_WAIT_MAX: Duration = Duration::from_secs(600);
 /// Added to the sentinels' own times: the vote and the promotion take a moment too.
 const FAILOVER_MARGIN: Duration = Duration::from_secs(5);
@@ -66,7 +67,11 @@ async fn open(cfg: &Config, through_failover: bool) -> Result<Store> {
                     wait
                 });
                 if started.elapsed() >= wait {
-                    return Err(anyhow::anyhow!("{e}\n{}", hint()));
+                    return Err(anyhow::anyhow!(
+                        "{e}; the sentinels named no reachable master within {}s\n{}",
+                        wait.as_secs(),
+                        hint()
+                    ));
                 }
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }

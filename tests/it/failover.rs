@@ -103,8 +103,8 @@ impl Cluster {
             });
         }
         // A failover whose leader election splits is tried again only after twice
-        // the failover timeout: 4 s keeps that retry inside the 20 s a typed command
-        // waits for a new master, on a machine loaded enough to split the vote.
+        // the failover timeout: 4 s keeps that retry inside the least a typed command
+        // waits for a new master (20 s), on a machine loaded enough to split the vote.
         for s in c.sentinels.clone() {
             let conf = c.dir.path().join(format!("sentinel-{s}.conf"));
             std::fs::write(
