@@ -32,7 +32,8 @@ fn redis_url() -> String {
 }
 
 fn now_s() -> f64 {
-    // A clock before 1970 reads as 0: the probes then measure nothing, loudly.
+    // A clock before 1970 reads as 0, so the latencies come out absurd rather than
+    // the probe crashing.
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
@@ -209,6 +210,7 @@ async fn latency(n: usize, gap_ms: u64, warmup: usize) -> Result<Vec<f64>> {
     let mut c = store.conn();
     let _: () = c.del(LATENCY_LIST).await?;
     let mut out = Vec::with_capacity(n);
+    // Both are at most MAX_COUNT, so the sum cannot overflow.
     for i in 0..warmup + n {
         // An idle queue: sleep GAP..1.5*GAP so probes never phase-lock with anything.
         let jitter = rand::random::<f64>() / 2.0;
@@ -240,11 +242,19 @@ async fn latency(n: usize, gap_ms: u64, warmup: usize) -> Result<Vec<f64>> {
     Ok(out)
 }
 
-/// A count or duration argument, named in the error when it is not a number.
-fn number<T: std::str::FromStr>(value: &str, what: &str) -> Result<T> {
+/// The most jobs or probes one call takes: every job is built in memory first, and a
+/// larger count would only exhaust it.
+const MAX_COUNT: u64 = 10_000_000;
+
+/// A count or duration argument, named in the error when it is not a whole number up
+/// to [`MAX_COUNT`].
+fn number<T: TryFrom<u64>>(value: &str, what: &str) -> Result<T> {
     value
-        .parse()
-        .map_err(|_| anyhow::anyhow!("{what} must be a number, got {value:?}"))
+        .parse::<u64>()
+        .ok()
+        .filter(|n| *n <= MAX_COUNT)
+        .and_then(|n| T::try_from(n).ok())
+        .with_context(|| format!("{what} must be a whole number up to {MAX_COUNT}, got {value:?}"))
 }
 
 fn main() -> Result<()> {
