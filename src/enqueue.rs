@@ -415,6 +415,10 @@ fn build(cfg: &Config, layout: Layout, i: Input) -> Result<NewJob, UsageError> {
     Ok(job)
 }
 
+/// Longest line `--from-file` reads: a job's JSON is a few KiB, and an unbounded line
+/// (a binary file, a file with no newlines) would be read whole into memory.
+const MAX_LINE: u64 = 16 * 1024 * 1024;
+
 async fn from_file(
     cfg: &Config,
     store: &Store,
@@ -422,63 +426,12 @@ async fn from_file(
     site: Option<&str>,
     path: &PathBuf,
 ) -> Result<()> {
-    let reader: Box<dyn Read> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin())
-    } else {
-        Box::new(
-            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
-        )
-    };
     let shown = if path.as_os_str() == "-" {
         "stdin".to_owned()
     } else {
         path.display().to_string()
     };
-    let mut jobs = Vec::new();
-    let mut seen = std::collections::HashMap::new();
-    for (n, text) in BufReader::new(reader).lines().enumerate() {
-        let lineno = n + 1;
-        let text = text.with_context(|| format!("cannot read {shown} at line {lineno}"))?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        let bad = |msg: String| usage!("{shown}:{lineno}: {msg}; nothing was enqueued");
-        let line: Line = serde_json::from_str(&text).map_err(|e| bad(format!("{e}")))?;
-        if let Some(t) = line
-            .result_ttl
-            .into_iter()
-            .chain(line.failure_ttl)
-            .find(|t| *t < -1)
-        {
-            return Err(bad(format!(
-                "ttl {t} is not allowed; use seconds, 0, or -1 for forever"
-            ))
-            .into());
-        }
-        let defaults = Input::from_flags(a, site);
-        let input = Input {
-            method: line.method,
-            args: line.args.unwrap_or_default(),
-            kwargs: line.kwargs.unwrap_or_default(),
-            job_id: line.job_id,
-            queue: line.queue.unwrap_or(defaults.queue),
-            timeout: line.timeout.or(defaults.timeout),
-            at_front: line.at_front.unwrap_or(defaults.at_front),
-            result_ttl: line.result_ttl.or(defaults.result_ttl),
-            failure_ttl: line.failure_ttl.or(defaults.failure_ttl),
-            description: line.description.or(defaults.description),
-            site: line.site.or(defaults.site),
-            user: line.user.or(defaults.user),
-            event: line.event.or(defaults.event),
-            job_name: line.job_name.or(defaults.job_name),
-        };
-        let job = build(cfg, store.layout(), input).map_err(|e| bad(e.0))?;
-        if let Some(first) = seen.insert(job.id.clone(), lineno) {
-            return Err(bad(format!("job id `{}` also appears on line {first}", job.id)).into());
-        }
-        jobs.push(job);
-    }
-
+    let jobs = read_jobs(cfg, store.layout(), a, site, path, &shown)?;
     let run_at = run_at(cfg, a)?;
     let bar = if output::stderr_is_tty() {
         ProgressBar::new(jobs.len() as u64)
@@ -490,52 +443,164 @@ async fn from_file(
             .expect("static template"),
     );
     let now = Utc::now();
-    let mut blocked: Vec<(String, JobStatus)> = Vec::new();
-    let mut named: Vec<(String, String, JobStatus)> = Vec::new();
     let scan = named_in(cfg);
-    let mut done = 0usize;
-    let batch = crate::store::enqueue::CHUNK * 8;
-    let mut ids = String::new();
-    for part in jobs.chunks(batch) {
-        let outcome = store
+    let mut outcome = FileOutcome::default();
+    for part in jobs.chunks(crate::store::enqueue::CHUNK * 8) {
+        let got = store
             .enqueue(part, run_at, cfg.serializer, now, &scan)
             .await?;
-        for (job, o) in part.iter().zip(outcome) {
-            match o {
-                Enqueued::Done => {
-                    done += 1;
-                    ids.push_str(&job.id);
-                    ids.push('\n');
-                }
-                Enqueued::Blocked(s) => blocked.push((job.id.clone(), s)),
-                Enqueued::Named { id, status } => named.push((job.id.clone(), id, status)),
-            }
+        for (job, o) in part.iter().zip(got) {
+            outcome.record(job, o);
         }
         bar.inc(part.len() as u64);
     }
     bar.finish_and_clear();
-    use std::io::Write as _;
-    std::io::stdout().lock().write_all(ids.as_bytes())?;
-    eprintln!("Enqueued {} from {shown}", output::count(done, "job"));
-    for (mine, theirs, s) in named.iter().take(10) {
-        eprintln!("  not enqueued: job {mine}, because job {theirs} of the same job_name is {s}");
+    outcome.report(&shown, a.deduplicate)
+}
+
+/// Every job of a `--from-file` input, each line checked and built before any is
+/// written, so a bad line leaves Redis untouched.
+fn read_jobs(
+    cfg: &Config,
+    layout: Layout,
+    a: &EnqueueArgs,
+    site: Option<&str>,
+    path: &PathBuf,
+    shown: &str,
+) -> Result<Vec<NewJob>> {
+    let reader: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(
+            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
+        )
+    };
+    let mut reader = BufReader::new(reader);
+    let mut jobs = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    let mut buf = Vec::new();
+    for lineno in 1usize.. {
+        buf.clear();
+        let read = (&mut reader)
+            .take(MAX_LINE + 1)
+            .read_until(b'\n', &mut buf)
+            .with_context(|| format!("cannot read {shown} at line {lineno}"))?;
+        if read == 0 {
+            break;
+        }
+        let bad = |msg: String| usage!("{shown}:{lineno}: {msg}; nothing was enqueued");
+        if buf.len() as u64 > MAX_LINE {
+            return Err(bad(format!(
+                "the line is longer than {} MiB; put one job's JSON per line",
+                MAX_LINE >> 20
+            ))
+            .into());
+        }
+        let text = std::str::from_utf8(&buf).map_err(|e| bad(format!("not UTF-8: {e}")))?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let job = line_job(cfg, layout, a, site, text).map_err(|e| bad(e.0))?;
+        if let Some(first) = seen.insert(job.id.clone(), lineno) {
+            return Err(bad(format!("job id `{}` also appears on line {first}", job.id)).into());
+        }
+        jobs.push(job);
     }
-    if named.len() > 10 {
-        eprintln!(
-            "  ... and {} more of a job_name already in use",
-            named.len() - 10
-        );
+    Ok(jobs)
+}
+
+/// One line's job: its JSON fields, and the command's flags for what it leaves out.
+fn line_job(
+    cfg: &Config,
+    layout: Layout,
+    a: &EnqueueArgs,
+    site: Option<&str>,
+    text: &str,
+) -> Result<NewJob, UsageError> {
+    let line: Line = serde_json::from_str(text).map_err(|e| UsageError(e.to_string()))?;
+    if let Some(t) = line
+        .result_ttl
+        .into_iter()
+        .chain(line.failure_ttl)
+        .find(|t| *t < -1)
+    {
+        return Err(UsageError(format!(
+            "ttl {t} is not allowed; use seconds, 0, or -1 for forever"
+        )));
     }
-    if !blocked.is_empty() {
-        for (id, s) in blocked.iter().take(10) {
+    let defaults = Input::from_flags(a, site);
+    let input = Input {
+        method: line.method,
+        args: line.args.unwrap_or_default(),
+        kwargs: line.kwargs.unwrap_or_default(),
+        job_id: line.job_id,
+        queue: line.queue.unwrap_or(defaults.queue),
+        timeout: line.timeout.or(defaults.timeout),
+        at_front: line.at_front.unwrap_or(defaults.at_front),
+        result_ttl: line.result_ttl.or(defaults.result_ttl),
+        failure_ttl: line.failure_ttl.or(defaults.failure_ttl),
+        description: line.description.or(defaults.description),
+        site: line.site.or(defaults.site),
+        user: line.user.or(defaults.user),
+        event: line.event.or(defaults.event),
+        job_name: line.job_name.or(defaults.job_name),
+    };
+    build(cfg, layout, input)
+}
+
+/// What became of a file's jobs, gathered while they are written and told at the end.
+#[derive(Default)]
+struct FileOutcome {
+    done: usize,
+    /// The ids written, one per line, for stdout.
+    ids: String,
+    blocked: Vec<(String, JobStatus)>,
+    named: Vec<(String, String, JobStatus)>,
+}
+
+impl FileOutcome {
+    fn record(&mut self, job: &NewJob, o: Enqueued) {
+        match o {
+            Enqueued::Done => {
+                self.done += 1;
+                self.ids.push_str(&job.id);
+                self.ids.push('\n');
+            }
+            Enqueued::Blocked(s) => self.blocked.push((job.id.clone(), s)),
+            Enqueued::Named { id, status } => self.named.push((job.id.clone(), id, status)),
+        }
+    }
+
+    /// Prints the ids written and a summary; a job refused because its id is active
+    /// fails the command unless `--deduplicate` asked for exactly that.
+    fn report(&self, shown: &str, deduplicate: bool) -> Result<()> {
+        use std::io::Write as _;
+        std::io::stdout().lock().write_all(self.ids.as_bytes())?;
+        eprintln!("Enqueued {} from {shown}", output::count(self.done, "job"));
+        for (mine, theirs, s) in self.named.iter().take(10) {
+            eprintln!(
+                "  not enqueued: job {mine}, because job {theirs} of the same job_name is {s}"
+            );
+        }
+        if self.named.len() > 10 {
+            eprintln!(
+                "  ... and {} more of a job_name already in use",
+                self.named.len() - 10
+            );
+        }
+        if self.blocked.is_empty() {
+            return Ok(());
+        }
+        for (id, s) in self.blocked.iter().take(10) {
             eprintln!("  not enqueued: job {id} is already {s}");
         }
-        if blocked.len() > 10 {
-            eprintln!("  ... and {} more", blocked.len() - 10);
+        if self.blocked.len() > 10 {
+            eprintln!("  ... and {} more", self.blocked.len() - 10);
         }
-        if !a.deduplicate {
-            return Err(Reported.into());
+        if deduplicate {
+            Ok(())
+        } else {
+            Err(Reported.into())
         }
     }
-    Ok(())
 }

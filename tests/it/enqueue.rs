@@ -223,48 +223,50 @@ fn from_file_enqueues_all_or_nothing() {
     let _: () = redis::cmd("FLUSHALL").query(&mut c).unwrap();
 
     let path = env.path("jobs.jsonl");
-    std::fs::write(
-        &path,
-        "{\"method\": \"tasks.add\"}\n{\"method\": \"tasks.add\", \"kwargs\": [1]}\n",
-    )
-    .unwrap();
-    let err = env
-        .bench()
-        .args(["enqueue", "--from-file"])
-        .arg_path(&path)
-        .run()
-        .code(2)
-        .stderr();
+    // The file's contents are refused with usage's exit code; its stderr.
+    let refused = |text: &[u8]| {
+        std::fs::write(&path, text).unwrap();
+        env.bench()
+            .args(["enqueue", "--from-file"])
+            .arg_path(&path)
+            .run()
+            .code(2)
+            .stderr()
+    };
+    let err =
+        refused(b"{\"method\": \"tasks.add\"}\n{\"method\": \"tasks.add\", \"kwargs\": [1]}\n");
     assert!(
         err.contains("jobs.jsonl:2:") && err.contains("nothing was enqueued"),
         "{err}"
     );
-    std::fs::write(&path, "{\"method\": \"tasks.add\", \"queue\": \"nope\"}\n").unwrap();
-    let err = env
-        .bench()
-        .args(["enqueue", "--from-file"])
-        .arg_path(&path)
-        .run()
-        .code(2)
-        .stderr();
+    let err = refused(b"{\"method\": \"tasks.add\", \"queue\": \"nope\"}\n");
     assert!(err.contains(":1: unknown queue `nope`"), "{err}");
-    std::fs::write(
-        &path,
-        "{\"method\": \"a.b\", \"job_id\": \"x\"}\n{\"method\": \"a.b\", \"job_id\": \"x\"}\n",
-    )
-    .unwrap();
-    let err = env
-        .bench()
-        .args(["enqueue", "--from-file"])
-        .arg_path(&path)
-        .run()
-        .code(2)
-        .stderr();
+    let err = refused(
+        b"{\"method\": \"a.b\", \"job_id\": \"x\"}\n{\"method\": \"a.b\", \"job_id\": \"x\"}\n",
+    );
     assert!(
         err.contains(":2: job id `x` also appears on line 1"),
         "{err}"
     );
+    // Bytes that are not text, and a line with no end, are refused by line number
+    // before anything is read further or written.
+    let err = refused(b"{\"method\": \"a.b\"}\n{\"method\": \"a.\xff\"}\n");
+    assert!(err.contains("jobs.jsonl:2: not UTF-8"), "{err}");
+    let err = refused(format!("{{\"method\": \"a.b\"}}\n{}", " ".repeat(17 << 20)).as_bytes());
+    assert!(
+        err.contains("jobs.jsonl:2: the line is longer than 16 MiB"),
+        "{err}"
+    );
     assert_eq!(dbsize(&env), 0);
+
+    // Windows line ends are read as line ends.
+    std::fs::write(&path, "{\"method\": \"a.b\"}\r\n{\"method\": \"a.c\"}\r\n").unwrap();
+    let out = env
+        .bench()
+        .args(["enqueue", "--from-file"])
+        .arg_path(&path)
+        .ok();
+    assert!(out.stderr().contains("Enqueued 2 jobs"), "{}", out.stderr());
 }
 
 #[test]
