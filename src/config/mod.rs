@@ -1029,50 +1029,7 @@ impl Validator<'_> {
             Ok(names)
         };
         for (key, methods) in &raw.keyed {
-            let label = format!("scheduler_events.{}", key.get_ref());
-            let (frequency, suffix) = match key.get_ref().split_once('_') {
-                Some((f, s)) => (f, Some(s)),
-                None => (key.get_ref().as_str(), None),
-            };
-            let expr = match frequency {
-                "all" => None,
-                "hourly" => Some("0 * * * *"),
-                "daily" => Some("0 0 * * *"),
-                "weekly" => Some("0 0 * * 0"),
-                "monthly" => Some("0 0 1 * *"),
-                "yearly" | "annual" => Some("0 0 1 1 *"),
-                _ => {
-                    return self.err(
-                        key.span(),
-                        &label,
-                        format!("`{frequency}` is not a frequency; use all, hourly, daily, weekly, monthly, yearly or annual, optionally with a queue (`daily_long`, `hourly_short`), `hourly_maintenance`/`daily_maintenance`, or the `cron` table"),
-                    );
-                }
-            };
-            let maintenance = suffix == Some("maintenance");
-            let queue = match suffix {
-                None => "default".to_owned(),
-                Some("maintenance") if matches!(frequency, "hourly" | "daily") => "long".to_owned(),
-                Some("maintenance") => {
-                    return self.err(
-                        key.span(),
-                        &label,
-                        "only hourly_maintenance and daily_maintenance exist (Frappe has no other maintenance frequency)",
-                    );
-                }
-                Some(q) if queues.iter().any(|spec| spec.name == q) => q.to_owned(),
-                Some(q) => {
-                    let names: Vec<&str> = queues.iter().map(|q| q.name.as_str()).collect();
-                    return self.err(
-                        key.span(),
-                        &label,
-                        format!(
-                            "`{q}` is not a queue; the part after `{frequency}_` names the queue the event runs on: {} (add one under [queues])",
-                            names.join(", ")
-                        ),
-                    );
-                }
-            };
+            let (expr, queue, maintenance) = self.frequency(key, queues)?;
             let names = check(key.get_ref(), methods)?;
             if names.is_empty() {
                 continue;
@@ -1103,6 +1060,60 @@ impl Validator<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// What a `scheduler_events` key such as `daily_long` says: the cron expression of
+    /// its frequency (None for `all`, which runs every tick), its queue, and whether it
+    /// is a maintenance event.
+    fn frequency(
+        &self,
+        key: &Spanned<String>,
+        queues: &[QueueSpec],
+    ) -> Result<(Option<&'static str>, String, bool), ConfigError> {
+        let label = format!("scheduler_events.{}", key.get_ref());
+        let (frequency, suffix) = match key.get_ref().split_once('_') {
+            Some((f, s)) => (f, Some(s)),
+            None => (key.get_ref().as_str(), None),
+        };
+        let expr = match frequency {
+            "all" => None,
+            "hourly" => Some("0 * * * *"),
+            "daily" => Some("0 0 * * *"),
+            "weekly" => Some("0 0 * * 0"),
+            "monthly" => Some("0 0 1 * *"),
+            "yearly" | "annual" => Some("0 0 1 1 *"),
+            _ => {
+                return self.err(
+                    key.span(),
+                    &label,
+                    format!("`{frequency}` is not a frequency; use all, hourly, daily, weekly, monthly, yearly or annual, optionally with a queue (`daily_long`, `hourly_short`), `hourly_maintenance`/`daily_maintenance`, or the `cron` table"),
+                );
+            }
+        };
+        let queue = match suffix {
+            None => "default".to_owned(),
+            Some("maintenance") if matches!(frequency, "hourly" | "daily") => "long".to_owned(),
+            Some("maintenance") => {
+                return self.err(
+                    key.span(),
+                    &label,
+                    "only hourly_maintenance and daily_maintenance exist (Frappe has no other maintenance frequency)",
+                );
+            }
+            Some(q) if queues.iter().any(|spec| spec.name == q) => q.to_owned(),
+            Some(q) => {
+                let names: Vec<&str> = queues.iter().map(|q| q.name.as_str()).collect();
+                return self.err(
+                    key.span(),
+                    &label,
+                    format!(
+                        "`{q}` is not a queue; the part after `{frequency}_` names the queue the event runs on: {} (add one under [queues])",
+                        names.join(", ")
+                    ),
+                );
+            }
+        };
+        Ok((expr, queue, suffix == Some("maintenance")))
     }
 }
 
