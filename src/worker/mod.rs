@@ -30,7 +30,7 @@ use anyhow::Result;
 use chrono::Utc;
 use futures_util::FutureExt as _;
 use rand::seq::SliceRandom;
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tokio_util::task::task_tracker::TaskTrackerToken;
@@ -687,32 +687,11 @@ pub async fn run(
     );
     let helpers = Helpers::start(&shared, &opts).await?;
 
-    let (idle_tx, idle_rx) = watch::channel(false);
-    let (moved_tx, mut moved_rx) = mpsc::unbounded_channel::<(String, String)>();
-    let waiters_stop = CancellationToken::new();
-    let waiters = if opts.burst {
-        Vec::new()
-    } else {
-        wait::spawn(
-            shared.clone(),
-            &opts.queues,
-            idle_rx,
-            waiters_stop.clone(),
-            moved_tx,
-        )
-    };
-
-    let mut pending_moved = fill_slots(
-        &shared,
-        opts.concurrency,
-        opts.burst,
-        &mut moved_rx,
-        &idle_tx,
-    )
-    .await;
+    let mut waits = wait::Waits::start(&shared, &opts.queues, opts.burst);
+    let mut pending_moved = fill_slots(&shared, opts.concurrency, opts.burst, &mut waits).await;
 
     // Warm stop: no new jobs; running ones finish unless a cold stop interrupts them.
-    let _ = idle_tx.send(false);
+    let _ = waits.idle.send(false);
     // Once no claim is in flight, and before a cold stop puts running jobs (which
     // came first) back at the head of their queues.
     shared.claims_settled().await;
@@ -720,13 +699,7 @@ pub async fn run(
     shared.give_back_in_turn(held);
     let_running_jobs_end(&shared, &tracker).await;
     runners.shutdown().await;
-    waiters_stop.cancel();
-    for w in waiters {
-        let _ = w.await;
-    }
-    while let Ok(m) = moved_rx.try_recv() {
-        pending_moved.push(m);
-    }
+    pending_moved.extend(waits.end().await);
     if let Err(e) = store.give_back(&pending_moved).await {
         shared.log.warn(format!("could not return {} job id(s) to their queue ({e}); any live worker recovers them within a minute", pending_moved.len()));
     }
@@ -855,8 +828,7 @@ async fn fill_slots(
     shared: &Arc<Shared>,
     concurrency: usize,
     burst: bool,
-    moved_rx: &mut mpsc::UnboundedReceiver<(String, String)>,
-    idle_tx: &watch::Sender<bool>,
+    waits: &mut wait::Waits,
 ) -> Vec<(String, String)> {
     let mut pending_moved: Vec<(String, String)> = Vec::new();
     let slots = Arc::new(Semaphore::new(concurrency));
@@ -871,7 +843,7 @@ async fn fill_slots(
         if permits.is_empty() {
             continue;
         }
-        while let Ok(m) = moved_rx.try_recv() {
+        while let Ok(m) = waits.moved.try_recv() {
             pending_moved.push(m);
         }
         if pending_moved.len() > permits.len() {
@@ -931,9 +903,8 @@ async fn fill_slots(
             burst,
             claim.suspended,
             unrecorded_before,
-            moved_rx,
+            waits,
             &mut pending_moved,
-            idle_tx,
         )
         .await;
         if !went_on {
@@ -951,9 +922,8 @@ async fn wait_for_work(
     burst: bool,
     suspended: bool,
     unrecorded_before: usize,
-    moved_rx: &mut mpsc::UnboundedReceiver<(String, String)>,
+    waits: &mut wait::Waits,
     pending_moved: &mut Vec<(String, String)>,
-    idle_tx: &watch::Sender<bool>,
 ) -> bool {
     if suspended {
         if burst {
@@ -978,9 +948,9 @@ async fn wait_for_work(
         }
         return true;
     }
-    let _ = idle_tx.send(true);
+    let _ = waits.idle.send(true);
     let went_on = tokio::select! {
-        m = moved_rx.recv() => {
+        m = waits.moved.recv() => {
             pending_moved.extend(m);
             true
         }
@@ -989,7 +959,7 @@ async fn wait_for_work(
     };
     // A stopping worker stays idle to the end.
     if went_on {
-        let _ = idle_tx.send(false);
+        let _ = waits.idle.send(false);
     }
     went_on
 }

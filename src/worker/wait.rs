@@ -14,9 +14,53 @@ use crate::store::Store;
 /// Seconds each BLMOVE blocks; bounds how long a stopping worker waits for its waits.
 const BLOCK_SECONDS: f64 = 1.0;
 
+/// The idle worker's waits, and the two channels the fetch loop drives them by.
+pub(super) struct Waits {
+    /// Set while the fetch loop found nothing to run: the waits block only then.
+    pub(super) idle: watch::Sender<bool>,
+    /// Ids a wait moved off its queue, for the fetch loop's next claim.
+    pub(super) moved: mpsc::UnboundedReceiver<(String, String)>,
+    stop: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Waits {
+    /// One wait per queue; none for a burst worker, which ends instead of waiting.
+    pub(super) fn start(shared: &Arc<Shared>, queues: &[String], burst: bool) -> Waits {
+        let (idle, idle_rx) = watch::channel(false);
+        let (moved_tx, moved) = mpsc::unbounded_channel();
+        let stop = CancellationToken::new();
+        let tasks = if burst {
+            Vec::new()
+        } else {
+            spawn(shared.clone(), queues, idle_rx, stop.clone(), moved_tx)
+        };
+        Waits {
+            idle,
+            moved,
+            stop,
+            tasks,
+        }
+    }
+
+    /// Ends the waits once their current BLMOVE has returned, and hands back the ids
+    /// they moved that no claim took, for the worker to return to their queues.
+    pub(super) async fn end(mut self) -> Vec<(String, String)> {
+        self.stop.cancel();
+        for t in self.tasks {
+            let _ = t.await;
+        }
+        let mut left = Vec::new();
+        while let Ok(m) = self.moved.try_recv() {
+            left.push(m);
+        }
+        left
+    }
+}
+
 /// Starts the waits. They block only while `idle` is true and stop once `stop` fires
 /// and their current BLMOVE has returned; ids they take go to `moved`.
-pub(super) fn spawn(
+fn spawn(
     shared: Arc<Shared>,
     queues: &[String],
     idle: watch::Receiver<bool>,
