@@ -290,6 +290,19 @@ impl ChildConn {
         }
         self.out.drain_now(log, tag);
         self.err.drain_now(log, tag);
+        self.conclude(job, stop, cut, result, bad).await
+    }
+
+    /// What a run came to, once its frames are read: a result, a death, or a cut run
+    /// whose child is killed so that nothing of the job outlives it.
+    async fn conclude(
+        &mut self,
+        job: &JobSpec,
+        stop: &Stopper,
+        cut: Option<Cut>,
+        result: Option<(bool, Vec<u8>)>,
+        bad: Option<String>,
+    ) -> Ran {
         if let Some(why) = bad {
             return self.give_up(RunResult::Failed(why));
         }

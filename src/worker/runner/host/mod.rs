@@ -292,6 +292,51 @@ struct Incarnation {
     exits: HashMap<i32, oneshot::Sender<ChildExit>>,
 }
 
+/// The host's command line: the embedded source, the preload and warm lists, the
+/// control socket as fd 3, its own process group (so a timeout's signal reaches the
+/// whole job), and death with the worker.
+fn host_command(spec: &PythonSpec, fd: std::os::fd::RawFd) -> Command {
+    let mut cmd = Command::new(&spec.executable);
+    cmd.arg("-c")
+        .arg(SOURCE)
+        .current_dir(&spec.cwd)
+        .env("BENCH_PY_ROLE", "host")
+        .env(
+            "BENCH_PRELOAD",
+            serde_json::to_string(&spec.preload).unwrap_or_else(|_| "[]".into()),
+        )
+        .env(
+            "BENCH_WARM",
+            serde_json::to_string(&spec.warm).unwrap_or_else(|_| "[]".into()),
+        )
+        .env("PYTHONPATH", super::python::pythonpath(spec))
+        .envs(spec.env.iter().map(|(k, v)| (k, v)))
+        .process_group(0)
+        .kill_on_drop(true)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: only async-signal-safe calls (dup2, fcntl, prctl) between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            if fd == 3 {
+                let flags = libc::fcntl(3, libc::F_GETFD);
+                if flags < 0 || libc::fcntl(3, libc::F_SETFD, flags & !libc::FD_CLOEXEC) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            } else if libc::dup2(fd, 3) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The host dies with the worker, and its children with it.
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd
+}
+
 impl Incarnation {
     async fn start(spec: &PythonSpec, log: &Log) -> Result<Incarnation, HostError> {
         let start_err = |reason: String| HostError::Start {
@@ -299,45 +344,7 @@ impl Incarnation {
             reason,
         };
         let (ctl, theirs) = wire::control_pair().map_err(|e| start_err(e.to_string()))?;
-        let mut cmd = Command::new(&spec.executable);
-        cmd.arg("-c")
-            .arg(SOURCE)
-            .current_dir(&spec.cwd)
-            .env("BENCH_PY_ROLE", "host")
-            .env(
-                "BENCH_PRELOAD",
-                serde_json::to_string(&spec.preload).unwrap_or_else(|_| "[]".into()),
-            )
-            .env(
-                "BENCH_WARM",
-                serde_json::to_string(&spec.warm).unwrap_or_else(|_| "[]".into()),
-            )
-            .env("PYTHONPATH", super::python::pythonpath(spec))
-            .envs(spec.env.iter().map(|(k, v)| (k, v)))
-            .process_group(0)
-            .kill_on_drop(true)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let fd = theirs.as_raw_fd();
-        // SAFETY: only async-signal-safe calls (dup2, fcntl, prctl) between fork and exec.
-        unsafe {
-            cmd.pre_exec(move || {
-                if fd == 3 {
-                    let flags = libc::fcntl(3, libc::F_GETFD);
-                    if flags < 0 || libc::fcntl(3, libc::F_SETFD, flags & !libc::FD_CLOEXEC) < 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                } else if libc::dup2(fd, 3) < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                // The host dies with the worker, and its children with it.
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
+        let mut cmd = host_command(spec, theirs.as_raw_fd());
         let mut process = cmd.spawn().map_err(|e| {
             start_err(format!(
                 "{e} (cwd {}); set [python] executable to a Python 3.9 or newer",
