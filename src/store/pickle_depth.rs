@@ -99,6 +99,140 @@ impl Walk<'_> {
     }
 }
 
+/// What follows a scalar opcode before the next opcode.
+#[derive(Clone, Copy)]
+enum Arg {
+    None,
+    Fixed(usize),
+    /// Text up to a newline; GLOBAL (`c`) has two such lines.
+    Lines(usize),
+    /// A little-endian length of this many bytes, then that many bytes.
+    Counted(usize),
+}
+
+/// The argument of an opcode that pushes one scalar (depth 0), or None for any other.
+fn scalar(op: u8) -> Option<Arg> {
+    Some(match op {
+        b'N' | 0x88 | 0x89 | 0x97 => Arg::None,
+        b'K' | 0x82 => Arg::Fixed(1),
+        b'M' | 0x83 => Arg::Fixed(2),
+        b'J' | 0x84 => Arg::Fixed(4),
+        b'G' => Arg::Fixed(8),
+        b'F' | b'I' | b'L' | b'S' | b'V' | b'P' | b'g' => Arg::Lines(1),
+        b'c' => Arg::Lines(2),
+        b'U' | b'C' | 0x8c | 0x8a => Arg::Counted(1),
+        b'T' | b'X' | b'B' | 0x8b => Arg::Counted(4),
+        0x8d | 0x8e | 0x96 => Arg::Counted(8),
+        _ => return None,
+    })
+}
+
+impl Walk<'_> {
+    fn skip(&mut self, arg: Arg) -> Result<(), DepthError> {
+        match arg {
+            Arg::None => Ok(()),
+            Arg::Fixed(n) => self.take(n).map(|_| ()),
+            Arg::Lines(n) => (0..n).try_for_each(|_| self.line()),
+            Arg::Counted(width) => self.counted(width),
+        }
+    }
+
+    /// Follows one opcode that builds, fills, calls, memoizes or frames: anything but
+    /// a scalar and STOP.
+    fn structural(&mut self, op: u8) -> Result<(), DepthError> {
+        match op {
+            b'(' => self.stack.push(Slot::Mark),
+            b'i' => {
+                self.line()?;
+                self.line()?;
+                let d = self.pop_mark()?;
+                self.push(d + 1)?;
+            }
+            0x98 | b'Q' => {}
+            // Empty containers.
+            b')' | b']' | b'}' | 0x8f => self.push(1)?,
+            // Containers built from what was pushed since the MARK.
+            b't' | b'l' | b'd' | 0x91 | b'o' => {
+                let d = self.pop_mark()?;
+                self.push(d + 1)?;
+            }
+            0x85..=0x87 => {
+                let mut d = 0;
+                for _ in 0..op - 0x84 {
+                    d = d.max(self.pop()?);
+                }
+                self.push(d + 1)?;
+            }
+            // Adding to the container below.
+            b'a' => {
+                let v = self.pop()?;
+                self.fill_top(v)?;
+            }
+            b's' => {
+                let v = self.pop()?;
+                let k = self.pop()?;
+                self.fill_top(v.max(k))?;
+            }
+            b'e' | b'u' | 0x90 => {
+                let d = self.pop_mark()?;
+                self.fill_top(d)?;
+            }
+            // Calls: the result holds its arguments.
+            b'R' | 0x81 | b'b' => {
+                let a = self.pop()?;
+                self.fill_top(a)?;
+            }
+            0x92 => {
+                let kw = self.pop()?;
+                let args = self.pop()?;
+                self.fill_top(kw.max(args))?;
+            }
+            0x93 => {
+                self.pop()?;
+                self.pop()?;
+                self.push(0)?;
+            }
+            b'0' => {
+                self.stack.pop();
+            }
+            b'1' => {
+                self.pop_mark()?;
+            }
+            b'2' => {
+                let d = self.pop()?;
+                self.push(d)?;
+                self.push(d)?;
+            }
+            // Memo: a reference to a value stored earlier has that value's depth.
+            b'p' => self.line()?,
+            b'q' | b'r' | 0x94 => {
+                let i = match op {
+                    b'q' => self.uint(1)?,
+                    b'r' => self.uint(4)?,
+                    _ => self.memo.len() as u64,
+                };
+                let d = self.pop()?;
+                self.memo.insert(i, d);
+                self.push(d)?;
+            }
+            b'h' | b'j' => {
+                let i = self.uint(if op == b'h' { 1 } else { 4 })?;
+                let d = self.memo.get(&i).copied().unwrap_or(0);
+                self.push(d)?;
+            }
+            // PROTO and FRAME.
+            0x80 => {
+                self.take(1)?;
+            }
+            0x95 => {
+                self.take(8)?;
+            }
+            _ => return Err(DepthError::Malformed("an unknown opcode")),
+        }
+        Ok(())
+    }
+}
+
 /// Checks that `bytes`, a pickle, nests no deeper than `limit`.
 ///
 /// # Errors
@@ -115,173 +249,15 @@ pub fn check(bytes: &[u8], limit: usize) -> Result<(), DepthError> {
     while w.at < bytes.len() {
         let op = bytes[w.at];
         w.at += 1;
-        match op {
-            b'.' => return Ok(()),
-            b'(' => w.stack.push(Slot::Mark),
-            // Scalars, one per opcode, with their arguments.
-            b'N' | 0x88 | 0x89 => w.push(0)?,
-            b'J' => {
-                w.take(4)?;
-                w.push(0)?
-            }
-            b'K' => {
-                w.take(1)?;
-                w.push(0)?
-            }
-            b'M' => {
-                w.take(2)?;
-                w.push(0)?
-            }
-            b'G' => {
-                w.take(8)?;
-                w.push(0)?
-            }
-            b'F' | b'I' | b'L' | b'S' | b'V' => {
-                w.line()?;
-                w.push(0)?
-            }
-            b'T' | b'X' | b'B' => {
-                w.counted(4)?;
-                w.push(0)?
-            }
-            b'U' | b'C' | 0x8c => {
-                w.counted(1)?;
-                w.push(0)?
-            }
-            0x8a => {
-                w.counted(1)?;
-                w.push(0)?
-            }
-            0x8b => {
-                w.counted(4)?;
-                w.push(0)?
-            }
-            0x8d | 0x8e | 0x96 => {
-                w.counted(8)?;
-                w.push(0)?
-            }
-            b'c' => {
-                w.line()?;
-                w.line()?;
-                w.push(0)?
-            }
-            b'i' => {
-                w.line()?;
-                w.line()?;
-                let d = w.pop_mark()?;
-                w.push(d + 1)?;
-            }
-            0x82 => {
-                w.take(1)?;
-                w.push(0)?
-            }
-            0x83 => {
-                w.take(2)?;
-                w.push(0)?
-            }
-            0x84 => {
-                w.take(4)?;
-                w.push(0)?
-            }
-            b'P' => {
-                w.line()?;
-                w.push(0)?
-            }
-            0x97 => w.push(0)?,
-            0x98 | b'Q' => {}
-            // Empty containers.
-            b')' | b']' | b'}' | 0x8f => w.push(1)?,
-            // Containers built from what was pushed since the MARK.
-            b't' | b'l' | b'd' | 0x91 | b'o' => {
-                let d = w.pop_mark()?;
-                w.push(d + 1)?;
-            }
-            0x85..=0x87 => {
-                let n = usize::from(op - 0x84);
-                let mut d = 0;
-                for _ in 0..n {
-                    d = d.max(w.pop()?);
-                }
-                w.push(d + 1)?;
-            }
-            // Adding to the container below.
-            b'a' => {
-                let v = w.pop()?;
-                w.fill_top(v)?;
-            }
-            b's' => {
-                let v = w.pop()?;
-                let k = w.pop()?;
-                w.fill_top(v.max(k))?;
-            }
-            b'e' | b'u' | 0x90 => {
-                let d = w.pop_mark()?;
-                w.fill_top(d)?;
-            }
-            // Calls: the result holds its arguments.
-            b'R' | 0x81 | b'b' => {
-                let a = w.pop()?;
-                w.fill_top(a)?;
-            }
-            0x92 => {
-                let kw = w.pop()?;
-                let args = w.pop()?;
-                w.fill_top(kw.max(args))?;
-            }
-            0x93 => {
-                w.pop()?;
-                w.pop()?;
+        if op == b'.' {
+            return Ok(());
+        }
+        match scalar(op) {
+            Some(arg) => {
+                w.skip(arg)?;
                 w.push(0)?;
             }
-            b'0' => {
-                w.stack.pop();
-            }
-            b'1' => {
-                w.pop_mark()?;
-            }
-            b'2' => {
-                let d = w.pop()?;
-                w.push(d)?;
-                w.push(d)?;
-            }
-            // Memo: a reference to a value stored earlier has that value's depth.
-            b'p' => {
-                w.line()?;
-            }
-            b'q' => {
-                let i = w.uint(1)?;
-                let d = w.pop()?;
-                w.memo.insert(i, d);
-                w.push(d)?;
-            }
-            b'r' => {
-                let i = w.uint(4)?;
-                let d = w.pop()?;
-                w.memo.insert(i, d);
-                w.push(d)?;
-            }
-            0x94 => {
-                let i = w.memo.len() as u64;
-                let d = w.pop()?;
-                w.memo.insert(i, d);
-                w.push(d)?;
-            }
-            b'g' => {
-                w.line()?;
-                w.push(0)?
-            }
-            b'h' | b'j' => {
-                let i = w.uint(if op == b'h' { 1 } else { 4 })?;
-                let d = w.memo.get(&i).copied().unwrap_or(0);
-                w.push(d)?;
-            }
-            0x80 => {
-                w.take(1)?;
-            }
-            0x95 => {
-                w.take(8)?;
-            }
-            _ => return Err(DepthError::Malformed("an unknown opcode")),
+            None => w.structural(op)?,
         }
     }
     Err(DepthError::Malformed("no STOP opcode"))
