@@ -117,6 +117,28 @@ pub fn write_new(path: &Path, text: &str, yes: bool) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// A redis-server command line serving `host:port` with its data in `dir`.
+fn redis_server_args(server: String, host: String, port: u16, dir: &Path) -> Vec<String> {
+    vec![
+        server,
+        "--port".into(),
+        port.to_string(),
+        "--bind".into(),
+        host,
+        "--dir".into(),
+        dir.display().to_string(),
+    ]
+}
+
+/// The command line of the bench's own Redis under a process manager: on the host and
+/// port of `[redis] url` (127.0.0.1:6379 when that names another machine), its data in
+/// `config/redis`. `default_server` is used when no redis-server is on PATH now.
+fn own_redis_args(cfg: &Config, p: &Paths, default_server: &str) -> Vec<String> {
+    let (host, port) = local_redis(&cfg.redis_url).unwrap_or_else(|| ("127.0.0.1".into(), 6379));
+    let server = supervisor::which("redis-server").unwrap_or_else(|| default_server.into());
+    redis_server_args(server, host, port, &p.dir.join("config").join("redis"))
+}
+
 /// Host and port of a `redis://` URL on this machine, if it is one.
 pub fn local_redis(url: &str) -> Option<(String, u16)> {
     let rest = url.strip_prefix("redis://")?;

@@ -332,17 +332,11 @@ async fn start_redis(
     keep: bool,
     width: usize,
 ) -> Result<(Proc, Store)> {
-    let argv = [
-        server,
-        "--port".into(),
-        port.to_string(),
-        "--bind".into(),
-        host,
-        "--dir".into(),
-        data.display().to_string(),
+    let mut argv = super::redis_server_args(server, host, port, data);
+    argv.extend([
         "--save".into(),
         if keep { "60 1".into() } else { String::new() },
-    ];
+    ]);
     let r = spawn("redis", &argv, "37", width)?;
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(100)).await;

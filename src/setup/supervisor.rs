@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{Paths, local_redis, worker_groups, write_new};
+use super::{Paths, own_redis_args, worker_groups, write_new};
 use crate::config::Config;
 use crate::output;
 
@@ -106,12 +106,9 @@ pub fn render(cfg: &Config, p: &Paths, user: Option<&str>, skip_redis: bool) -> 
         workers.join(",")
     ));
     if !skip_redis {
-        let (host, port) =
-            local_redis(&cfg.redis_url).unwrap_or_else(|| ("127.0.0.1".into(), 6379));
-        let server = which("redis-server").unwrap_or_else(|| "redis-server".into());
         out.push_str(&format!(
             "\n[program:{b}-redis-queue]\ncommand={}\ndirectory={dir}\npriority=1\nautostart=true\nautorestart=true\nstopsignal=TERM\nstdout_logfile={}\nstderr_logfile={}\n{user_line}\n[group:{b}-redis]\nprograms={b}-redis-queue\n",
-            command(&[server, "--port".into(), port.to_string(), "--bind".into(), host, "--dir".into(), p.dir.join("config").join("redis").display().to_string()])?,
+            command(&own_redis_args(cfg, p, "redis-server"))?,
             log("redis-queue.log")?,
             log("redis-queue.error.log")?,
         ));

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::supervisor::{slug, which};
-use super::{Paths, local_redis, worker_groups, write_new};
+use super::supervisor::slug;
+use super::{Paths, own_redis_args, worker_groups, write_new};
 use crate::config::Config;
 use crate::output;
 
@@ -143,26 +143,9 @@ pub fn render(
     }
     units.push((format!("{b}-workers.target"), format!("[Unit]\nDescription=bench {b} scheduler and workers\nPartOf={b}.target\nWants={}\n\n[Install]\nWantedBy={b}.target\n", wants.join(" "))));
     if !skip_redis {
-        let (host, port) =
-            local_redis(&cfg.redis_url).unwrap_or_else(|| ("127.0.0.1".into(), 6379));
-        let server = which("redis-server").unwrap_or_else(|| "/usr/bin/redis-server".into());
-        let args = [
-            server,
-            "--port".into(),
-            port.to_string(),
-            "--bind".into(),
-            host,
-            "--dir".into(),
-            p.dir.join("config").join("redis").display().to_string(),
-        ];
         units.push((
             format!("{b}-redis.service"),
-            format!(
-                "[Unit]\nDescription=bench {b} Redis\nPartOf={b}.target\n\n[Service]\nType=simple\n{user}WorkingDirectory={dir}\nExecStart={}\nRestart=always\nStandardOutput=append:{}\nStandardError=append:{}\n\n[Install]\nWantedBy={b}.target\n",
-                exec(&args)?,
-                path_value(&p.log("redis-queue.log"))?,
-                path_value(&p.log("redis-queue.error.log"))?,
-            ),
+            redis_unit(cfg, p, &b, &user, &dir)?,
         ));
     }
     let target_wants = if skip_redis {
@@ -172,6 +155,17 @@ pub fn render(
     };
     units.push((format!("{b}.target"), format!("[Unit]\nDescription=bench {b}\nWants={target_wants}\n\n[Install]\nWantedBy=multi-user.target\n")));
     Ok(units)
+}
+
+/// The unit of the bench's own Redis, on the host and port of `[redis] url`.
+fn redis_unit(cfg: &Config, p: &Paths, b: &str, user: &str, dir: &str) -> Result<String> {
+    let args = own_redis_args(cfg, p, "/usr/bin/redis-server");
+    Ok(format!(
+        "[Unit]\nDescription=bench {b} Redis\nPartOf={b}.target\n\n[Service]\nType=simple\n{user}WorkingDirectory={dir}\nExecStart={}\nRestart=always\nStandardOutput=append:{}\nStandardError=append:{}\n\n[Install]\nWantedBy={b}.target\n",
+        exec(&args)?,
+        path_value(&p.log("redis-queue.log"))?,
+        path_value(&p.log("redis-queue.error.log"))?,
+    ))
 }
 
 /// Runs `bench setup systemd`.
