@@ -548,6 +548,17 @@ fn line_job(
     build(cfg, layout, input)
 }
 
+/// Names at most ten refused jobs on stderr, so that a file of thousands stays readable,
+/// and counts the rest.
+fn first_ten<T>(refused: &[T], rest: &str, say: impl Fn(&T) -> String) {
+    for r in refused.iter().take(10) {
+        eprintln!("  not enqueued: {}", say(r));
+    }
+    if let Some(more) = refused.len().checked_sub(10).filter(|n| *n > 0) {
+        eprintln!("  ... and {more} more {rest}");
+    }
+}
+
 /// What became of a file's jobs, gathered while they are written and told at the end.
 #[derive(Default)]
 struct FileOutcome {
@@ -577,26 +588,19 @@ impl FileOutcome {
         use std::io::Write as _;
         std::io::stdout().lock().write_all(self.ids.as_bytes())?;
         eprintln!("Enqueued {} from {shown}", output::count(self.done, "job"));
-        for (mine, theirs, s) in self.named.iter().take(10) {
-            eprintln!(
-                "  not enqueued: job {mine}, because job {theirs} of the same job_name is {s}"
-            );
-        }
-        if self.named.len() > 10 {
-            eprintln!(
-                "  ... and {} more of a job_name already in use",
-                self.named.len() - 10
-            );
-        }
+        first_ten(
+            &self.named,
+            "of a job_name already in use",
+            |(mine, theirs, s)| {
+                format!("job {mine}, because job {theirs} of the same job_name is {s}")
+            },
+        );
         if self.blocked.is_empty() {
             return Ok(());
         }
-        for (id, s) in self.blocked.iter().take(10) {
-            eprintln!("  not enqueued: job {id} is already {s}");
-        }
-        if self.blocked.len() > 10 {
-            eprintln!("  ... and {} more", self.blocked.len() - 10);
-        }
+        first_ten(&self.blocked, "already queued or running", |(id, s)| {
+            format!("job {id} is already {s}")
+        });
         if deduplicate {
             Ok(())
         } else {

@@ -267,6 +267,23 @@ fn from_file_enqueues_all_or_nothing() {
         .arg_path(&path)
         .ok();
     assert!(out.stderr().contains("Enqueued 2 jobs"), "{}", out.stderr());
+
+    // Jobs whose ids are already queued: ten are named, the rest counted, and the
+    // command fails unless --deduplicate asked to skip them.
+    let ids: String = (0..12)
+        .map(|i| format!("{{\"method\": \"a.b\", \"job_id\": \"dup{i}\"}}\n"))
+        .collect();
+    std::fs::write(&path, ids).unwrap();
+    let again = || env.bench().args(["enqueue", "--from-file"]).arg_path(&path);
+    again().ok();
+    let err = again().run().code(1).stderr();
+    assert_eq!(err.matches("not enqueued: job dup").count(), 10, "{err}");
+    assert!(
+        err.contains("Enqueued 0 jobs") && err.contains("... and 2 more already queued or running"),
+        "{err}"
+    );
+    let out = again().arg_str("--deduplicate").ok();
+    assert!(out.stderr().contains("... and 2 more"), "{}", out.stderr());
 }
 
 #[test]
