@@ -2320,7 +2320,7 @@ _bench() {
                     return 0
                     ;;
                 --strategy)
-                    COMPREPLY=($(compgen -W "default round-robin random" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "default round_robin random" -- "${cur}"))
                     return 0
                     ;;
                 --num-workers)

@@ -49,8 +49,8 @@ complete -c bench -n "__fish_bench_needs_command" -f -a "generate" -d 'Print she
 complete -c bench -n "__fish_bench_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand worker" -s q -l queue -d 'Queues to take jobs from, comma-separated, highest priority first [default: short,default,long, then custom queues]' -r
 complete -c bench -n "__fish_bench_using_subcommand worker" -l strategy -d 'Order in which queues are tried' -r -f -a "default\t'Strict priority in the order given'
-round-robin\t'The order rotates after each claim'
-random\t'A new random order for each claim'"
+round_robin\t'Each job from the queue after the one the last job came from'
+random\t'Each job from a queue picked at random among those with jobs'"
 complete -c bench -n "__fish_bench_using_subcommand worker" -s n -l num-workers -d 'Jobs run at once by this process' -r
 complete -c bench -n "__fish_bench_using_subcommand worker" -l name -d 'Worker name shown by `rq info` [default: a random hex id]' -r
 complete -c bench -n "__fish_bench_using_subcommand worker" -l log-file -d 'Write progress to this file and warnings to its .error sibling (Frappe: logs/worker.log); SIGHUP reopens them' -r -F

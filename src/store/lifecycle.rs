@@ -47,6 +47,10 @@ pub struct Claim {
 pub struct Claimant<'a> {
     pub worker: &'a str,
     pub heartbeat_ttl: i64,
+    /// One job from each queue in turn, as RQ's `round_robin` and `random` strategies
+    /// take them, rather than each queue until it is empty: a claim of many jobs then
+    /// takes what as many claims of one would.
+    pub turns: bool,
 }
 
 /// How a run ended.
@@ -431,6 +435,7 @@ fn claim_args(
         .arg(timestamp::score(now) + who.heartbeat_ttl)
         .arg(who.heartbeat_ttl)
         .arg(max)
+        .arg(if who.turns { "turns" } else { "strict" })
         .arg(queues.len());
     for q in queues {
         inv.arg(q);

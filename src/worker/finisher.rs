@@ -180,6 +180,7 @@ fn deliver(shared: &Arc<Shared>, w: Written) {
     match w.claim {
         Some(claim) => {
             shared.report_skipped(&claim.skipped);
+            shared.served(&claim.jobs);
             shared.start_jobs(claim.jobs, w.permits);
         }
         None => drop(w.permits),

@@ -50,12 +50,13 @@ const BATCH: usize = 100;
 /// The order in which queues are tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Strategy {
-    /// Strict priority in the order given.
+    /// Strict priority in the order given
     #[default]
     Default,
-    /// The order rotates after each claim.
+    /// Each job from the queue after the one the last job came from
+    #[value(name = "round_robin", alias = "round-robin")]
     RoundRobin,
-    /// A new random order for each claim.
+    /// Each job from a queue picked at random among those with jobs
     Random,
 }
 
@@ -273,18 +274,30 @@ impl Shared {
     /// The queue order for the next claim.
     fn next_order(&self) -> Vec<String> {
         let mut order = self.order.lock().expect("queue order lock");
-        match self.strategy {
-            Strategy::Default => {}
-            Strategy::RoundRobin => order.rotate_left(1),
-            Strategy::Random => order.shuffle(&mut rand::rng()),
+        if self.strategy == Strategy::Random {
+            order.shuffle(&mut rand::rng());
         }
         order.clone()
+    }
+
+    /// Round robin goes on from the queue after the one that gave the last job, as
+    /// RQ's does, so a queue that is often empty costs the others no turn.
+    fn served(&self, jobs: &[Claimed]) {
+        let Some(last) = jobs.last() else { return };
+        if self.strategy != Strategy::RoundRobin {
+            return;
+        }
+        let mut order = self.order.lock().expect("queue order lock");
+        if let Some(at) = order.iter().position(|q| *q == last.queue) {
+            order.rotate_left(at + 1);
+        }
     }
 
     fn claimant(&self) -> Claimant<'_> {
         Claimant {
             worker: &self.info.name,
             heartbeat_ttl: self.heartbeat_ttl,
+            turns: self.strategy != Strategy::Default,
         }
     }
 
@@ -893,6 +906,7 @@ async fn fill_slots(
         shared.report_skipped(&claim.skipped);
         // Its jobs are running or held before the claim counts as back.
         let claimed_any = !claim.jobs.is_empty();
+        shared.served(&claim.jobs);
         shared.start_jobs(claim.jobs, permits);
         shared.claim_ends();
         if claimed_any {

@@ -276,6 +276,72 @@ fn priority_order_and_rq_retry_are_honoured() {
     assert_eq!(job(&env, &id)["retries_left"], "0");
 }
 
+/// The queue of each job a burst worker started, in the order it started them (its
+/// ids are `<queue initial><n>`).
+fn started_order(log: &str) -> String {
+    log.lines()
+        .filter(|l| l.contains(": bench.noop()"))
+        .filter_map(|l| l.rsplit_once(" (")?.1.chars().next())
+        .collect()
+}
+
+#[test]
+fn dequeue_strategies_take_jobs_as_rq_does() {
+    let env = Env::new();
+    let on = |queue: &str, n: usize| -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "{{\"method\": \"bench.noop\", \"queue\": \"{queue}\", \"job_id\": \"{}{i}\"}}\n",
+                    &queue[..1]
+                )
+            })
+            .collect()
+    };
+    // Enqueues `short`, `default` and `long` jobs, then drains them with `strategy`.
+    let drain = |counts: [usize; 3], strategy: &str| {
+        env.enqueue_lines(format!(
+            "{}{}{}",
+            on("short", counts[0]),
+            on("default", counts[1]),
+            on("long", counts[2])
+        ));
+        let args = [
+            "worker",
+            "--burst",
+            "--queue",
+            "short,default,long",
+            "--strategy",
+        ];
+        let log = env.bench().args(args).arg_str(strategy).ok().stdout();
+        (started_order(&log), log)
+    };
+    // Round robin, in Frappe's and RQ's spelling: each job from the queue after the
+    // one the last came from, so an emptied queue hands its turns on. Claims of many
+    // jobs at once (held ahead) take them in the same order.
+    for spelling in ["round_robin", "round-robin"] {
+        let (order, log) = drain([4, 2, 5], spelling);
+        assert_eq!(order, "sdlsdlslsll", "{log}");
+    }
+
+    // Random: every job runs, taken from all three queues from the start rather than
+    // one queue emptied after another (a chance of about 3 in 10^14 to fail).
+    let (order, log) = drain([30, 30, 30], "random");
+    assert_eq!(order.len(), 90, "{log}");
+    for q in ['s', 'd', 'l'] {
+        assert_eq!(order.matches(q).count(), 30, "{order}");
+        assert!(order[..30].contains(q), "queue {q} waited: {order}");
+    }
+
+    let err = env
+        .bench()
+        .args(["worker", "--burst", "--strategy", "fifo"])
+        .run()
+        .code(2)
+        .stderr();
+    assert!(err.contains("round_robin"), "{err}");
+}
+
 /// Waits until the worker logging to `<log>.out` has started job `id`. A `started`
 /// status alone means claimed: a claimed job may still be held ahead of its slot, or
 /// in a claim whose reply the worker has not read, and a stop gives such jobs back.

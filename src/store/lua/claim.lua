@@ -6,7 +6,9 @@
 -- claim_jobs(a) reads its arguments from ARGV[a] on.
 --
 -- ARGV from a: worker, now_iso, now_float, now_score, deadline_score, hb_ttl, max_jobs,
---       nq, queue_1..queue_nq (priority order),
+--       take ('strict': each queue in turn until it is empty, RQ's default order;
+--             'turns': one job from each queue in turn, RQ's round_robin and random),
+--       nq, queue_1..queue_nq (the order to try them in),
 --       nm, (queue, id) x nm   ids already moved into `<queue>:intermediate`,
 --       eid_1..eid_(max_jobs + nm)   execution ids to hand out
 -- Returns { suspended (0/1), {{id, key type}...}, {id, eid, registry_queue, {fields...}} ... }
@@ -16,10 +18,11 @@
 local function claim_jobs(a)
 local worker, now_iso, now_f, now_s, deadline, hb_ttl, max_jobs =
   ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), ARGV[a + 4], tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6])
-local nq = tonumber(ARGV[a + 7])
+local turns = ARGV[a + 7] == 'turns'
+local nq = tonumber(ARGV[a + 8])
 local queues = {}
-for j = 1, nq do queues[j] = ARGV[a + 7 + j] end
-local i = a + 8 + nq
+for j = 1, nq do queues[j] = ARGV[a + 8 + j] end
+local i = a + 9 + nq
 local nm = tonumber(ARGV[i])
 local moved = {}
 for j = 1, nm do moved[j] = { ARGV[i + 2 * j - 1], ARGV[i + 2 * j] } end
@@ -102,6 +105,24 @@ if redis.call('EXISTS', K.suspended) == 1 then
   return file_and_return()
 end
 
+if turns then
+  -- A batch takes jobs as that many claims of one job each would: the queue after
+  -- the one that gave a job is tried first for the next.
+  local open = queues
+  while started < max_jobs and #open > 0 do
+    local still = {}
+    for _, q in ipairs(open) do
+      if started >= max_jobs then break end
+      local id = redis.call('LPOP', K.queue .. q)
+      if id then
+        start(id, q)
+        still[#still + 1] = q
+      end
+    end
+    open = still
+  end
+  return file_and_return()
+end
 for _, q in ipairs(queues) do
   while started < max_jobs do
     local ids = redis.call('LPOP', K.queue .. q, max_jobs - started)
