@@ -51,6 +51,10 @@ Register-ArgumentCompleter -Native -CommandName 'bench' -ScriptBlock {
         'bench;worker' {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Queues to take jobs from, comma-separated, highest priority first [default: short,default,long, then custom queues]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queues to take jobs from, comma-separated, highest priority first [default: short,default,long, then custom queues]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Redis ACL user to connect as, in place of the configured one (Frappe''s `-u`)')
+            [CompletionResult]::new('--rq-username', '--rq-username', [CompletionResultType]::ParameterName, 'Redis ACL user to connect as, in place of the configured one (Frappe''s `-u`)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Password of that user (Frappe''s `-p`)')
+            [CompletionResult]::new('--rq-password', '--rq-password', [CompletionResultType]::ParameterName, 'Password of that user (Frappe''s `-p`)')
             [CompletionResult]::new('--strategy', '--strategy', [CompletionResultType]::ParameterName, 'Order in which queues are tried')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Jobs run at once by this process')
             [CompletionResult]::new('--num-workers', '--num-workers', [CompletionResultType]::ParameterName, 'Jobs run at once by this process')

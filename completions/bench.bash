@@ -2305,7 +2305,7 @@ _bench() {
             return 0
             ;;
         bench__subcmd__worker)
-            opts="-q -n -h -V --queue --burst --strategy --num-workers --name --quiet --log-file --metrics-bind --config --redis-url --site --help --version"
+            opts="-q -u -p -n -h -V --queue --burst --rq-username --rq-password --strategy --num-workers --name --quiet --log-file --metrics-bind --config --redis-url --site --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2316,6 +2316,22 @@ _bench() {
                     return 0
                     ;;
                 -q)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rq-username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rq-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

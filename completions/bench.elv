@@ -47,6 +47,10 @@ set edit:completion:arg-completer[bench] = {|@words|
         &'bench;worker'= {
             cand -q 'Queues to take jobs from, comma-separated, highest priority first [default: short,default,long, then custom queues]'
             cand --queue 'Queues to take jobs from, comma-separated, highest priority first [default: short,default,long, then custom queues]'
+            cand -u 'Redis ACL user to connect as, in place of the configured one (Frappe''s `-u`)'
+            cand --rq-username 'Redis ACL user to connect as, in place of the configured one (Frappe''s `-u`)'
+            cand -p 'Password of that user (Frappe''s `-p`)'
+            cand --rq-password 'Password of that user (Frappe''s `-p`)'
             cand --strategy 'Order in which queues are tried'
             cand -n 'Jobs run at once by this process'
             cand --num-workers 'Jobs run at once by this process'

@@ -48,6 +48,8 @@ complete -c bench -n "__fish_bench_needs_command" -f -a "worker-pool" -d 'Frappe
 complete -c bench -n "__fish_bench_needs_command" -f -a "generate" -d 'Print shell completions or man pages (for packagers)'
 complete -c bench -n "__fish_bench_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bench -n "__fish_bench_using_subcommand worker" -s q -l queue -d 'Queues to take jobs from, comma-separated, highest priority first [default: short,default,long, then custom queues]' -r
+complete -c bench -n "__fish_bench_using_subcommand worker" -s u -l rq-username -d 'Redis ACL user to connect as, in place of the configured one (Frappe\'s `-u`)' -r
+complete -c bench -n "__fish_bench_using_subcommand worker" -s p -l rq-password -d 'Password of that user (Frappe\'s `-p`)' -r
 complete -c bench -n "__fish_bench_using_subcommand worker" -l strategy -d 'Order in which queues are tried' -r -f -a "default\t'Strict priority in the order given'
 round_robin\t'Each job from the queue after the one the last job came from'
 random\t'Each job from a queue picked at random among those with jobs'"

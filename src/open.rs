@@ -75,6 +75,8 @@ async fn open(cfg: &Config, through_failover: bool) -> Result<Store> {
                 }
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
+            // The server answered: where to find one is no help.
+            Err(e @ crate::store::StoreError::Refused { .. }) => return Err(e.into()),
             Err(e) => return Err(anyhow::anyhow!("{e}\n{}", hint())),
         }
     };

@@ -166,9 +166,12 @@ fn age(now: DateTime<Utc>, t: Option<&String>) -> Option<i64> {
 
 /// The endpoint, its replicas, and permissions the ACL user lacks.
 async fn redis_section(cfg: &Config, store: &Store, warnings: &mut Vec<String>) -> Result<Redis> {
-    let missing = store.missing_permissions().await?;
-    if !missing.is_empty() {
-        warnings.push(crate::store::acl::lacking(&missing));
+    let missing = store.permissions().await?;
+    if !missing.required.is_empty() {
+        warnings.push(crate::store::acl::lacking(&missing.required));
+    }
+    if !missing.channel.is_empty() {
+        warnings.push(crate::store::acl::channel_refused(&missing.channel));
     }
     let endpoint = store.endpoint();
     let redis = Redis {

@@ -51,6 +51,8 @@ impl WorkerPoolArgs {
         crate::worker::WorkerArgs {
             queue: self.queue.clone(),
             burst: self.burst,
+            rq_username: None,
+            rq_password: None,
             strategy: crate::worker::Strategy::Default,
             num_workers: self.num_workers.max(1),
             name: None,

@@ -348,8 +348,15 @@ async fn with_store(cfg: &Config, cmd: &Command, site: Option<&str>) -> Result<(
 /// Nothing it does blocks; jobs run in child processes or as async handlers.
 fn run_worker(cfg: &Config, a: &crate::worker::WorkerArgs) -> Result<()> {
     let opts = crate::worker::Options::resolve(cfg, a)?;
+    let mut cfg = cfg.clone();
+    if a.rq_username.is_some() {
+        cfg.redis_options.username.clone_from(&a.rq_username);
+    }
+    if a.rq_password.is_some() {
+        cfg.redis_options.password.clone_from(&a.rq_password);
+    }
     light(async {
-        let store = open(cfg).await?;
+        let store = open(&cfg).await?;
         let shutdown = crate::worker::Shutdown::new();
         shutdown.on_signals()?;
         crate::worker::run(

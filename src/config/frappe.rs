@@ -215,6 +215,35 @@ pub fn queue_redis(
     text("redis_queue")
 }
 
+/// The user Frappe connects to `redis_queue` as (its `get_redis_conn`): with
+/// `use_rq_auth`, `rq_username` (else the bench id) and `rq_password`, the user
+/// `bench create-rq-users` made; else, when Frappe's `RQ_ADMIN_PASWORD` variable is
+/// set (spelled as Frappe spells it), the `default` user with that password.
+pub fn rq_credentials(
+    common: &Map<String, Json>,
+    bench_id: &str,
+    admin_password: Option<String>,
+) -> Option<(String, Option<String>)> {
+    let text = |k: &str| match common.get(k) {
+        Some(Json::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    // Behind sentinels, the master's own credentials come first, as in Frappe.
+    if truthy(common.get("redis_queue_sentinel_enabled"))
+        && (text("redis_queue_master_username").is_some()
+            || text("redis_queue_master_password").is_some())
+    {
+        return None;
+    }
+    if truthy(common.get("use_rq_auth")) {
+        let user = text("rq_username").unwrap_or_else(|| bench_id.to_owned());
+        return Some((user, text("rq_password")));
+    }
+    admin_password
+        .filter(|p| !p.is_empty())
+        .map(|p| ("default".to_owned(), Some(p)))
+}
+
 /// Custom queues from `workers` (`{"name": {"timeout": 5000, "background_workers": 4}}`),
 /// in file order, with Frappe's defaults (300 s, one worker).
 pub fn worker_queues(common: &Map<String, Json>) -> Vec<(String, i64, u32)> {
@@ -244,6 +273,28 @@ pub fn worker_queues(common: &Map<String, Json>) -> Vec<(String, i64, u32)> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn rq_auth_is_the_benchs_user_as_frappe_connects() {
+        let conf = |v: Json| v.as_object().unwrap().clone();
+        let on = conf(json!({"use_rq_auth": 1, "rq_username": "b1", "rq_password": "pw"}));
+        assert_eq!(
+            rq_credentials(&on, "id", Some("admin".into())),
+            Some(("b1".into(), Some("pw".into())))
+        );
+        let no_name = conf(json!({"use_rq_auth": "1", "rq_password": "pw"}));
+        assert_eq!(
+            rq_credentials(&no_name, "id", None),
+            Some(("id".into(), Some("pw".into())))
+        );
+        let off = conf(json!({"use_rq_auth": 0, "rq_username": "b1"}));
+        assert_eq!(rq_credentials(&off, "id", None), None);
+        assert_eq!(
+            rq_credentials(&off, "id", Some("admin".into())),
+            Some(("default".into(), Some("admin".into())))
+        );
+        assert_eq!(rq_credentials(&off, "id", Some(String::new())), None);
+    }
 
     #[test]
     fn finds_frappes_queue_redis_direct_or_through_sentinels() {

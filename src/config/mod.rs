@@ -241,6 +241,10 @@ pub struct RedisOptions {
     pub sentinel_password: Option<String>,
     /// Enqueues and job ends wait (`WAIT`) for this many replicas; 0 does not wait.
     pub min_replicas_ack: u32,
+    /// The Redis user and password to connect as, in place of any the URL names:
+    /// Frappe's `use_rq_auth` credentials, or `bench worker -u/-p`.
+    pub username: Option<String>,
+    pub password: Option<String>,
 }
 
 impl RedisOptions {
@@ -503,6 +507,14 @@ impl Validator<'_> {
             {
                 redis_url = found;
                 redis_url_configured = true;
+                // Frappe connects to its own redis_queue as the bench's ACL user.
+                let user = bench_id.as_deref().unwrap_or_default();
+                if let Some((user, password)) =
+                    frappe::rq_credentials(&common, user, std::env::var("RQ_ADMIN_PASWORD").ok())
+                {
+                    redis_options.username = Some(user);
+                    redis_options.password = password;
+                }
             }
             for (name, timeout, workers) in frappe::worker_queues(&common) {
                 if !queues.iter().any(|q| q.name == name) {
@@ -892,6 +904,8 @@ impl Validator<'_> {
             sentinel_username: r.sentinel_username.clone(),
             sentinel_password: r.sentinel_password.clone(),
             min_replicas_ack,
+            username: None,
+            password: None,
         };
         if tls.cert_file.is_some() != tls.key_file.is_some() {
             let span = r

@@ -314,6 +314,7 @@ pub fn scheduled_run<'a>(s: &'a Scheduled, site: Option<&'a str>) -> ScheduledRu
 /// # Errors
 /// Only when the schedule cannot even start (Redis unreachable at start).
 pub async fn run(cfg: Arc<Config>, store: Store, log: Log, stop: CancellationToken) -> Result<()> {
+    // The scheduler sends no worker commands: the channel is not its concern.
     store
         .check_permissions()
         .await

@@ -121,7 +121,7 @@ impl super::Store {
     ///
     /// # Errors
     /// Redis failures, and a refused EVAL (explained like any NOPERM).
-    pub async fn missing_permissions(&self) -> super::Result<Vec<String>> {
+    async fn missing_permissions(&self) -> super::Result<Vec<String>> {
         let mut cmd = redis::cmd("EVAL");
         cmd.arg(CHECK_SCRIPT).arg(0);
         for (name, args) in COMMANDS {
@@ -134,32 +134,76 @@ impl super::Store {
     }
 }
 
+/// Commands on the workers' command channel. Jobs run without them; only RQ's
+/// stop-job, kill-horse and shutdown commands (and `bench jobs stop` of a running
+/// job) go unheard. Frappe's `bench create-rq-users` grants no channel, so on Redis 7
+/// its users lack them.
+const CHANNEL: &[&str] = &["publish", "subscribe", "unsubscribe"];
+
+/// Permissions a Redis user lacks, by what they cost.
+#[derive(Debug, Default)]
+pub struct Missing {
+    /// Without these bench cannot work: a job could be refused halfway.
+    pub required: Vec<String>,
+    /// The workers' command channel (see [`channel_refused`]).
+    pub channel: Vec<String>,
+}
+
 impl super::Store {
+    /// What this connection's user lacks. ROLE is needed only behind sentinels, where
+    /// a master is checked before it is written to.
+    ///
+    /// # Errors
+    /// Redis failures, and a refused EVAL (explained like any NOPERM).
+    pub async fn permissions(&self) -> super::Result<Missing> {
+        let behind_sentinels = self.endpoint().is_sentinel();
+        let (channel, required) = self
+            .missing_permissions()
+            .await?
+            .into_iter()
+            .filter(|m| behind_sentinels || m != "role")
+            .partition(|m| CHANNEL.contains(&m.as_str()));
+        Ok(Missing { required, channel })
+    }
+
     /// Refuses to go on, naming what to grant, when the user lacks a permission a
-    /// long-running service would otherwise discover halfway through a job.
+    /// long-running service would otherwise discover halfway through a job. Returns
+    /// the channel commands it lacks, for the caller to warn about.
     ///
     /// # Errors
     /// [`super::StoreError::Permissions`] with the explanation, or the Redis failure
     /// of the check itself.
-    pub async fn check_permissions(&self) -> super::Result<()> {
-        let missing = self.missing_permissions().await?;
-        if missing.is_empty() {
-            Ok(())
+    pub async fn check_permissions(&self) -> super::Result<Vec<String>> {
+        let missing = self.permissions().await?;
+        if missing.required.is_empty() {
+            Ok(missing.channel)
         } else {
-            Err(super::StoreError::Permissions(lacking(&missing)))
+            Err(super::StoreError::Permissions(lacking(&missing.required)))
         }
     }
+}
+
+/// What a user without the command channel misses, and the grant that gives it.
+pub fn channel_refused(missing: &[String]) -> String {
+    format!(
+        "the Redis user may not run {} on rq:pubsub:* channels (Frappe's `bench create-rq-users` grants none on Redis 7): jobs run, but `bench jobs stop` of a running job and RQ's stop-job, kill-horse and shutdown commands cannot reach workers; grant the channels with ACL SETUSER <user> &rq:pubsub:*",
+        upper(missing)
+    )
+}
+
+fn upper(commands: &[String]) -> String {
+    commands
+        .iter()
+        .map(|m| m.to_ascii_uppercase())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The message for a user that lacks `missing`: what to grant.
 pub fn lacking(missing: &[String]) -> String {
     format!(
         "the Redis user may not run {}; grant it bench's ACL rule, which `bench doctor --acl` prints: ACL SETUSER <user> {}",
-        missing
-            .iter()
-            .map(|m| m.to_ascii_uppercase())
-            .collect::<Vec<_>>()
-            .join(", "),
+        upper(missing),
         rule()
     )
 }

@@ -66,6 +66,8 @@ pub struct Endpoint {
     target: Target,
     shown: String,
     acks: u32,
+    /// The ACL user connected as, to name when Redis refuses its password.
+    user: Option<String>,
 }
 
 #[derive(Clone)]
@@ -330,8 +332,16 @@ impl Endpoint {
         } else {
             None
         };
+        let mut user = None;
         let target = if sentinel::is_sentinel(url) {
-            let parsed = sentinel::parse(url).map_err(bad)?;
+            let mut parsed = sentinel::parse(url).map_err(bad)?;
+            if options.username.is_some() {
+                parsed.username.clone_from(&options.username);
+            }
+            if options.password.is_some() {
+                parsed.password.clone_from(&options.password);
+            }
+            user.clone_from(&parsed.username);
             Target::Sentinel(Arc::new(
                 failover(&parsed, options, certificates).map_err(|e| bad(e.to_string()))?,
             ))
@@ -339,7 +349,14 @@ impl Endpoint {
             let info = url.into_connection_info().map_err(|e| bad(e.to_string()))?;
             // No CLIENT SETINFO on connect: one command fewer for a restricted ACL user
             // to need, and one Redis 7.0 does not know.
-            let settings = info.redis_settings().clone().set_skip_set_lib_name();
+            let mut settings = info.redis_settings().clone().set_skip_set_lib_name();
+            if let Some(user) = &options.username {
+                settings = settings.set_username(user);
+            }
+            if let Some(password) = &options.password {
+                settings = settings.set_password(password);
+            }
+            user = settings.username().map(str::to_owned);
             let info = info.set_redis_settings(settings);
             let client = match certificates {
                 Some(c) => Client::build_with_tls(info, c),
@@ -352,6 +369,7 @@ impl Endpoint {
             target,
             shown,
             acks: options.min_replicas_ack,
+            user,
         })
     }
 
@@ -468,6 +486,15 @@ impl Endpoint {
 
     /// Turns a connection failure into an error that says where and what to check.
     pub fn unreachable(&self, e: redis::RedisError) -> StoreError {
+        let refused = e.kind() == redis::ErrorKind::AuthenticationFailed
+            || matches!(e.code(), Some("WRONGPASS" | "NOAUTH"));
+        if refused {
+            return StoreError::Refused {
+                url: self.shown.clone(),
+                user: self.user.clone().unwrap_or_else(|| "default".into()),
+                source: e,
+            };
+        }
         StoreError::Unreachable {
             url: self.shown.clone(),
             source: e,

@@ -50,6 +50,15 @@ pub enum StoreError {
         #[source]
         source: redis::RedisError,
     },
+    #[error(
+        "Redis at {url} refused user `{user}` ({source}); check the user and password: in the Redis URL, Frappe's rq_username and rq_password (with use_rq_auth) in common_site_config.json, or `bench worker -u USER -p PASSWORD`"
+    )]
+    Refused {
+        url: String,
+        user: String,
+        #[source]
+        source: redis::RedisError,
+    },
     #[error("Redis command failed: {}", failure(.0))]
     Redis(#[from] redis::RedisError),
     #[error(transparent)]
@@ -70,6 +79,11 @@ fn failure(e: &redis::RedisError) -> String {
     ) || e.to_string().contains("NOPERM")
     {
         acl::explain(&e.to_string())
+    } else if e.code() == Some("NOAUTH") {
+        format!(
+            "{}; this Redis asks for a password: give it in the Redis URL (redis://user:password@host), as Frappe's rq_username and rq_password (with use_rq_auth) in common_site_config.json, or with `bench worker -u USER -p PASSWORD`",
+            e.to_string().trim_end_matches('.')
+        )
     } else {
         e.to_string()
     }

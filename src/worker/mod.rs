@@ -72,6 +72,14 @@ pub struct WorkerArgs {
     #[arg(long)]
     pub burst: bool,
 
+    /// Redis ACL user to connect as, in place of the configured one (Frappe's `-u`)
+    #[arg(long, short = 'u', value_name = "USER")]
+    pub rq_username: Option<String>,
+
+    /// Password of that user (Frappe's `-p`)
+    #[arg(long, short = 'p', value_name = "PASSWORD")]
+    pub rq_password: Option<String>,
+
     /// Order in which queues are tried
     #[arg(long, value_enum, default_value_t = Strategy::Default)]
     pub strategy: Strategy,
@@ -814,10 +822,13 @@ async fn register(store: &Store, opts: &Options, log: &Log, ttl: i64) -> Result<
         hostname: gethostname::gethostname().to_string_lossy().into_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
     };
-    store
+    let no_channel = store
         .check_permissions()
         .await
         .map_err(|e| anyhow::anyhow!("cannot start the worker: {e}"))?;
+    if !no_channel.is_empty() {
+        log.warn(crate::store::acl::channel_refused(&no_channel));
+    }
     store
         .register_worker(&info, ttl)
         .await

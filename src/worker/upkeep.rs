@@ -96,8 +96,16 @@ pub(super) async fn listen(shared: Arc<Shared>, shutdown: Shutdown, stop: Cancel
                 }
             }
         };
-        if pubsub.subscribe(&channel).await.is_err() {
-            continue;
+        if let Err(e) = pubsub.subscribe(&channel).await {
+            // A user without the channel (warned of at start) is not asked again.
+            if e.code() == Some("NOPERM") {
+                return;
+            }
+            attempt += 1;
+            tokio::select! {
+                () = tokio::time::sleep(backoff(attempt)) => continue,
+                () = stop.cancelled() => return,
+            }
         }
         attempt = 0;
         let mut messages = pubsub.on_message();

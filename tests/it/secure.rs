@@ -395,3 +395,91 @@ fn a_missing_permission_is_named_not_a_bare_noperm() {
         .stderr();
     assert!(err.contains("permission to run SMEMBERS"), "{err}");
 }
+
+/// Frappe's `bench create-rq-users` user: its keys (`rq:[^q]*`, `rq:queues`, the
+/// bench's own queues), every command but the admin ones, and on Redis 7 no channel.
+const FRAPPE_RQ_RULE: &str =
+    "resetkeys ~rq:[^q]* ~rq:queues ~rq:queue:fb:* resetchannels +@all -@admin";
+
+#[test]
+fn frappes_rq_user_runs_jobs_as_frappe_connects_with_it() {
+    let env = Env::new();
+    let with_password = user(&env, "fb", FRAPPE_RQ_RULE);
+    let plain_url = env.redis.url();
+    // Jobs come from a bench that writes as the admin user, to fb's queues.
+    let plain = env.path("plain.toml");
+    std::fs::write(&plain, "bench_id = \"fb\"\n").unwrap();
+    let id = env
+        .bench()
+        .env("BENCH_CONFIG", plain.to_str().unwrap())
+        .args(["enqueue", "bench.echo", "--kwargs", r#"{"a": 1}"#])
+        .ok()
+        .stdout()
+        .trim()
+        .to_owned();
+
+    // The Frappe bench: redis_queue without credentials, use_rq_auth with the user
+    // `bench create-rq-users` wrote into common_site_config.json.
+    let sites = env.path("sites");
+    std::fs::create_dir_all(sites.join("a.local")).unwrap();
+    std::fs::write(sites.join("a.local/site_config.json"), "{}").unwrap();
+    let common = |password: &str| {
+        let conf = json!({"bench_id": "fb", "redis_queue": plain_url, "use_rq_auth": 1,
+            "rq_username": "fb", "rq_password": password});
+        std::fs::write(sites.join("common_site_config.json"), conf.to_string()).unwrap();
+    };
+    env.write_hooks("[frappe]\nsites_path = \"sites\"\n[python]\npreload = []\n");
+    let frappe = || env.bench().env_remove("BENCH_REDIS_URL");
+
+    common("not-the-password");
+    let err = frappe().args(["jobs", "list"]).run().code(1).stderr();
+    assert!(
+        err.contains("refused user `fb`") && err.contains("rq_password"),
+        "{err}"
+    );
+    common("pw-for-tests");
+    let out = frappe().args(["worker", "--burst"]).ok();
+    assert!(
+        out.stdout().contains(&format!("Job OK ({id})")),
+        "{}",
+        out.stdout()
+    );
+    // The worker runs without the command channel, and says what that costs.
+    assert!(
+        out.stderr().contains("may not run PUBLISH, SUBSCRIBE")
+            && out.stderr().contains("&rq:pubsub:*"),
+        "{}",
+        out.stderr()
+    );
+    assert_eq!(env.status(&id), "finished");
+    let listed = frappe().args(["jobs", "list", "--status", "finished"]).ok();
+    assert!(listed.stdout().contains(&id), "{}", listed.stdout());
+    let doctor = frappe().arg_str("doctor").run().stdout();
+    assert!(doctor.contains("bench jobs stop"), "{doctor}");
+    assert!(
+        !doctor.contains("ROLE"),
+        "ROLE is asked only behind sentinels: {doctor}"
+    );
+
+    // Frappe's `bench worker -u USER -p PASSWORD`, for a Redis URL without them.
+    let id = env
+        .bench()
+        .env("BENCH_CONFIG", plain.to_str().unwrap())
+        .args(["enqueue", "bench.noop"])
+        .ok()
+        .stdout()
+        .trim()
+        .to_owned();
+    let worker = |password: &str| {
+        env.bench()
+            .env("BENCH_CONFIG", plain.to_str().unwrap())
+            .args(["worker", "--burst", "-u", "fb", "-p", password])
+            .run()
+    };
+    let err = worker("nope").code(1).stderr();
+    assert!(err.contains("refused user `fb`"), "{err}");
+    assert_eq!(env.status(&id), "queued");
+    worker("pw-for-tests").code(0);
+    assert_eq!(env.status(&id), "finished");
+    assert!(with_password.contains("fb:pw-for-tests@"));
+}
