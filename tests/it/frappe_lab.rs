@@ -3,7 +3,8 @@
 //! `bench worker` and Frappe's Desk lists them and bench's workers; `bench enqueue
 //! --site` writes what `frappe.enqueue` writes and Frappe's own worker runs it;
 //! `bench schedule` runs the apps' scheduler_events for the site and Frappe records
-//! them; a failing job leaves an Error Log as under Frappe's own worker.
+//! them; a failing job leaves an Error Log as under Frappe's own worker; Frappe's jobs
+//! run on bench as the Redis user Frappe's `bench create-rq-users` makes.
 
 use std::collections::HashMap;
 
@@ -218,4 +219,66 @@ fn bench_schedule_runs_the_apps_events_per_site_and_frappe_records_them() {
         signal(p, nix::sys::signal::Signal::SIGTERM);
         assert_eq!(wait_exit(p, 30.0), Some(0));
     }
+}
+
+/// Takes the lab's common_site_config.json back to how it was, however the test ends:
+/// the lab is shared, and `use_rq_auth` left on would change every later test.
+struct RestoreConfig(std::path::PathBuf, Vec<u8>);
+
+impl Drop for RestoreConfig {
+    fn drop(&mut self) {
+        let _ = std::fs::write(&self.0, &self.1);
+    }
+}
+
+#[test]
+fn frappes_rq_users_run_frappe_jobs_on_bench_as_the_benchs_user() {
+    let (_turn, lab, env) = lab_env("");
+    let common = lab.sites.join("common_site_config.json");
+    let _restore = RestoreConfig(common.clone(), std::fs::read(&common).unwrap());
+    // Frappe's own `bench create-rq-users --use-rq-auth`: it writes the ACL file for
+    // redis_queue and the bench user's credentials into common_site_config.json.
+    lab.python(&[
+        "-c",
+        "from frappe.commands.redis_utils import create_rq_users as c; c.callback(set_admin_password=False, use_rq_auth=True)",
+    ]);
+    let acl = std::fs::read_to_string(lab.bench.join("config/redis_queue.acl")).unwrap();
+    let line = acl
+        .lines()
+        .find(|l| l.starts_with(&format!("user {} ", lab.bench_id)))
+        .unwrap_or_else(|| panic!("no bench user in {acl}"));
+    let mut setuser = redis::cmd("ACL");
+    setuser.arg("SETUSER");
+    for part in line.split_whitespace().skip(1) {
+        setuser.arg(part);
+    }
+    let _: () = setuser.query(&mut env.conn()).unwrap();
+
+    // Frappe enqueues as that user; bench's worker runs the jobs as that user too.
+    let pings = lab.frappe_enqueue(&["frappe.ping", "-n", "2", "-q", "short"]);
+    let mut w = bench(&env)
+        .args(["worker", "--name", "aclw"])
+        .spawn(env.dir.path(), "w");
+    wait_for(60.0, "Frappe's jobs to finish on bench", || {
+        pings.iter().all(|id| env.status(id) == "finished")
+    });
+    let mut c = env.conn();
+    let me: i64 = redis::cmd("CLIENT").arg("ID").query(&mut c).unwrap();
+    let clients: String = redis::cmd("CLIENT").arg("LIST").query(&mut c).unwrap();
+    let others: Vec<&str> = clients
+        .lines()
+        .filter(|l| !l.starts_with(&format!("id={me} ")))
+        .collect();
+    assert!(
+        !others.is_empty()
+            && others
+                .iter()
+                .all(|l| l.contains(&format!(" user={} ", lab.bench_id))),
+        "every connection of the worker is the bench's user:\n{clients}"
+    );
+    assert_eq!(lab.desk(&["job", &pings[0]])["result"], "pong");
+    signal(&w, nix::sys::signal::Signal::SIGTERM);
+    assert_eq!(wait_exit(&mut w, 30.0), Some(0));
+    let log = std::fs::read_to_string(env.dir.path().join("w.err")).unwrap();
+    assert!(log.contains("may not run PUBLISH, SUBSCRIBE"), "{log}");
 }
