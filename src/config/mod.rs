@@ -401,12 +401,13 @@ impl Config {
         })
     }
 
-    /// Where the hooks file is, or would be, for messages.
+    /// The hooks file, for messages that say what to add to it ("add ... to {}"):
+    /// without one, a new file at the path bench looked at.
     pub fn source_shown(&self) -> String {
-        self.source
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| "(built-in defaults)".into())
+        match &self.source {
+            Some(p) => p.display().to_string(),
+            None => format!("a new {}", self.path.display()),
+        }
     }
 }
 
@@ -1193,6 +1194,20 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(text, Path::new("hooks.toml"), PathBuf::from("/srv/bench"))
+    }
+
+    #[test]
+    fn messages_name_the_hooks_file_to_edit_even_before_it_exists() {
+        let dir = std::env::temp_dir().join(format!("bench-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("hooks.toml");
+        let _ = std::fs::remove_file(&path);
+        let missing = Config::load(&path, false, None).unwrap();
+        assert_eq!(missing.source_shown(), format!("a new {}", path.display()));
+        std::fs::write(&path, "[queues.long]\ntimeout = 1500\n").unwrap();
+        let found = Config::load(&path, false, None).unwrap();
+        assert_eq!(found.source_shown(), path.display().to_string());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

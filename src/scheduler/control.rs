@@ -250,7 +250,13 @@ async fn print_listing(cfg: &Config, store: &Store, site: Option<&str>, json: bo
             output::json_line(l)?;
         }
     } else if listed.is_empty() {
-        eprintln!("No scheduler_events in {}.", cfg.source_shown());
+        match &cfg.source {
+            Some(file) => eprintln!("No scheduler_events in {}.", file.display()),
+            None => eprintln!(
+                "No scheduler_events: {} does not exist.",
+                cfg.path.display()
+            ),
+        }
     } else {
         // The SITE column only where events run per site.
         let sites = cfg.frappe_mode();

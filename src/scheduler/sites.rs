@@ -67,6 +67,10 @@ impl Sites {
 fn look(cfg: &Config, log: &Log) -> (Vec<String>, BTreeMap<String, String>) {
     let mut active = Vec::new();
     let mut inactive = BTreeMap::new();
+    // Without a Frappe bench there are no sites, and no folder to warn about.
+    if !cfg.frappe_mode() {
+        return (active, inactive);
+    }
     let sites = match cfg.frappe.sites() {
         Ok(s) => s,
         Err(e) => {

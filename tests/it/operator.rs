@@ -206,3 +206,42 @@ fn a_one_slot_worker_logs_each_end_before_the_next_start() {
         );
     }
 }
+
+/// Without a hooks file bench runs on its defaults, and what it says to add goes to
+/// the file it looked for, named as one to create; a bench that is not a Frappe
+/// bench has no sites folder to warn about.
+#[test]
+fn without_a_hooks_file_messages_name_the_file_to_create() {
+    let env = Env::new();
+    std::fs::remove_file(env.hooks()).unwrap();
+    // As an operator types it: no --config, so ./hooks.toml is looked for.
+    let bench = || env.bench().env_remove("BENCH_CONFIG");
+    let listed = bench().args(["schedule", "list"]).ok();
+    assert_eq!(
+        listed.stderr().trim(),
+        "No scheduler_events: hooks.toml does not exist."
+    );
+    let unknown = bench()
+        .args(["worker", "--burst", "--queue", "reports"])
+        .run()
+        .code(2)
+        .stderr();
+    assert!(
+        unknown.contains("add more under [queues] in a new hooks.toml"),
+        "{unknown}"
+    );
+    let id = bench()
+        .args(["enqueue", "app.tasks.report"])
+        .ok()
+        .stdout()
+        .trim()
+        .to_owned();
+    bench().args(["worker", "--burst"]).ok();
+    let shown = bench().args(["jobs", "show", &id]).ok().stdout();
+    assert!(
+        shown.contains(
+            "add [methods.\"app.tasks.report\"] or a [python] section to a new hooks.toml"
+        ),
+        "{shown}"
+    );
+}
