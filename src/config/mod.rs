@@ -286,6 +286,9 @@ pub struct Config {
     pub redis_url: String,
     /// Whether the URL came from the file, a flag or the environment.
     pub redis_url_configured: bool,
+    /// Whether it came from `--redis-url` or `BENCH_REDIS_URL`, which the programs
+    /// `bench setup` writes do not see unless they are given it.
+    pub redis_url_given: bool,
     pub redis_options: RedisOptions,
     pub serializer: Serializer,
     pub rq: RqVersion,
@@ -338,6 +341,7 @@ impl Config {
         if let Some(url) = redis_url {
             cfg.redis_url = url.to_owned();
             cfg.redis_url_configured = true;
+            cfg.redis_url_given = true;
         }
         Ok(cfg)
     }
@@ -553,6 +557,7 @@ impl Validator<'_> {
             bench_id,
             redis_url,
             redis_url_configured,
+            redis_url_given: false,
             redis_options,
             serializer: raw.redis.serializer.unwrap_or_default(),
             rq: raw.redis.rq.unwrap_or_default(),

@@ -79,6 +79,8 @@ pub struct Paths {
     pub bench: PathBuf,
     /// The hooks file (even if it does not exist yet: bench then runs on defaults).
     pub hooks: PathBuf,
+    /// Whether it exists.
+    pub hooks_exist: bool,
     /// The folder of the hooks file: working directory, `logs/`, `config/`.
     pub dir: PathBuf,
 }
@@ -93,14 +95,59 @@ impl Paths {
         Ok(Paths {
             bench,
             hooks: std::path::absolute(&cfg.path).unwrap_or_else(|_| cfg.path.clone()),
+            hooks_exist: cfg.source.is_some(),
             dir: cfg.dir.clone(),
         })
+    }
+
+    /// `bench` and the options each program it runs starts with. `--config` names the
+    /// hooks file only once it exists: an explicit path to a missing file stops bench,
+    /// while a program started in the bench folder runs on defaults until
+    /// `hooks.toml` is written there, and reads it from the next restart on.
+    pub fn bench_argv(&self) -> Vec<String> {
+        let mut argv = vec![self.bench.display().to_string()];
+        if self.hooks_exist {
+            argv.extend(["--config".to_owned(), self.hooks.display().to_string()]);
+        }
+        argv
+    }
+
+    /// Where the programs' settings come from, for the generated file's header.
+    pub fn settings_source(&self) -> String {
+        if self.hooks_exist {
+            self.hooks.display().to_string()
+        } else {
+            format!(
+                "bench's defaults ({} does not exist yet)",
+                self.hooks.display()
+            )
+        }
     }
 
     /// `logs/<name>` under the bench folder, Frappe's log location.
     pub fn log(&self, name: &str) -> PathBuf {
         self.dir.join("logs").join(name)
     }
+}
+
+/// The Redis URL given by `--redis-url` or `BENCH_REDIS_URL` to `bench setup`, which
+/// the programs it writes get in their environment (not on their command line, where
+/// `ps` would show a password), or none when the hooks file names the Redis.
+///
+/// # Errors
+/// A URL with a quote, backslash or white space, which neither supervisord nor systemd
+/// would pass on as it is.
+pub fn given_redis_url(cfg: &Config) -> Result<Option<&str>> {
+    if !cfg.redis_url_given {
+        return Ok(None);
+    }
+    let url = cfg.redis_url.as_str();
+    if url.contains(['"', '\\']) || url.chars().any(char::is_whitespace) {
+        anyhow::bail!(
+            "the Redis URL given to `bench setup` holds a quote, backslash or space, which a process manager would not pass on; put it under [redis] url in the hooks file instead"
+        );
+    }
+    Ok(Some(url))
 }
 
 /// Writes `text` to `path`, refusing to replace an existing file unless `yes`.

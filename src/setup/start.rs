@@ -41,9 +41,19 @@ struct Proc {
 
 /// Starts `argv` in a process group of its own, so the terminal's Ctrl-C reaches only
 /// `bench start`, which then stops the children in order (workers before Redis). The
-/// kernel sends SIGTERM to a child whose `bench start` died.
-fn spawn(name: &str, argv: &[String], color: &str, width: usize) -> Result<Proc> {
+/// kernel sends SIGTERM to a child whose `bench start` died. bench's own processes get
+/// the Redis URL in their environment, where `ps` does not show its password.
+fn spawn(
+    name: &str,
+    argv: &[String],
+    redis_url: Option<&str>,
+    color: &str,
+    width: usize,
+) -> Result<Proc> {
     let mut std_cmd = std::process::Command::new(&argv[0]);
+    if let Some(url) = redis_url {
+        std_cmd.env("BENCH_REDIS_URL", url);
+    }
     std_cmd
         .args(&argv[1..])
         .process_group(0)
@@ -197,16 +207,12 @@ fn spawn_all(
     groups: &[super::WorkerGroup],
     width: usize,
 ) -> Result<Vec<Proc>> {
-    let base = [
-        paths.bench.display().to_string(),
-        "--config".into(),
-        paths.hooks.display().to_string(),
-        "--redis-url".into(),
-        cfg.redis_url.clone(),
-    ];
+    let base = paths.bench_argv();
+    let url = Some(cfg.redis_url.as_str());
     let mut procs = vec![spawn(
         "schedule",
         &[&base[..], &["schedule".to_owned()]].concat(),
+        url,
         COLORS[0],
         width,
     )?];
@@ -219,6 +225,7 @@ fn spawn_all(
         procs.push(spawn(
             &format!("worker-{}", g.name),
             &argv,
+            url,
             COLORS[(i + 1) % COLORS.len()],
             width,
         )?);
@@ -235,6 +242,7 @@ fn spawn_all(
             ],
         ]
         .concat(),
+        url,
         COLORS[(groups.len() + 1) % COLORS.len()],
         width,
     )?);
@@ -337,7 +345,7 @@ async fn start_redis(
         "--save".into(),
         if keep { "60 1".into() } else { String::new() },
     ]);
-    let r = spawn("redis", &argv, "37", width)?;
+    let r = spawn("redis", &argv, None, "37", width)?;
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(100)).await;
         if let Ok(s) = crate::open::store(cfg).await {
@@ -374,10 +382,9 @@ async fn demo_jobs(cfg: &Config, store: &Store, paths: &Paths) -> Result<()> {
         )
         .await?;
     output::line(format!(
-        "Demo: enqueued {} jobs and one for 3 seconds from now; while this runs, see them with\n  {} --config {} --redis-url {} jobs list",
+        "Demo: enqueued {} jobs and one for 3 seconds from now; while this runs, see them with\n  {} --redis-url {} jobs list",
         jobs.len(),
-        paths.bench.display(),
-        paths.hooks.display(),
+        shell_words::join(paths.bench_argv()),
         cfg.redis_url
     ))?;
     Ok(())

@@ -78,10 +78,17 @@ pub fn render(
     skip_redis: bool,
 ) -> Result<Vec<(String, String)>> {
     let b = super::name_prefix(cfg);
-    let (bench, hooks) = (p.bench.display().to_string(), p.hooks.display().to_string());
+    let bench = p.bench_argv();
     let dir = path_value(&p.dir)?;
     let user = match user {
         Some(u) => format!("User={u}\nGroup={u}\n", u = word(u)?),
+        None => String::new(),
+    };
+    let env = match super::given_redis_url(cfg)? {
+        Some(url) => format!(
+            "Environment=\"BENCH_REDIS_URL={}\"\n",
+            url.replace('%', "%%")
+        ),
         None => String::new(),
     };
     let redis_dep = if skip_redis {
@@ -96,7 +103,7 @@ pub fn render(
                    log: &str|
      -> Result<String> {
         Ok(format!(
-            "[Unit]\nDescription={desc}\nPartOf={part_of}\nAfter=network-online.target{redis_dep}\n\n[Service]\nType=simple\n{user}WorkingDirectory={dir}\nExecStart={}\nRestart=always\nRestartSec=1\nKillMode=mixed\nKillSignal=SIGTERM\nTimeoutStopSec={stop}\nStandardOutput=append:{}\nStandardError=append:{}\n\n[Install]\nWantedBy={part_of}\n",
+            "[Unit]\nDescription={desc}\nPartOf={part_of}\nAfter=network-online.target{redis_dep}\n\n[Service]\nType=simple\n{user}{env}WorkingDirectory={dir}\nExecStart={}\nRestart=always\nRestartSec=1\nKillMode=mixed\nKillSignal=SIGTERM\nTimeoutStopSec={stop}\nStandardOutput=append:{}\nStandardError=append:{}\n\n[Install]\nWantedBy={part_of}\n",
             exec(args)?,
             path_value(&p.log(&format!("{log}.log")))?,
             path_value(&p.log(&format!("{log}.error.log")))?,
@@ -109,12 +116,7 @@ pub fn render(
         service(
             &format!("bench {b} scheduler"),
             &format!("{b}-workers.target"),
-            &[
-                bench.clone(),
-                "--config".into(),
-                hooks.clone(),
-                "schedule".into(),
-            ],
+            &[&bench[..], &["schedule".to_owned()]].concat(),
             30,
             "schedule",
         )?,
@@ -122,13 +124,14 @@ pub fn render(
     for g in worker_groups(cfg) {
         let name = format!("{b}-{}-worker", slug(&g.name));
         let args = [
-            bench.clone(),
-            "--config".into(),
-            hooks.clone(),
-            "worker".into(),
-            "--queue".into(),
-            g.queues.join(","),
-        ];
+            &bench[..],
+            &[
+                "worker".to_owned(),
+                "--queue".to_owned(),
+                g.queues.join(","),
+            ],
+        ]
+        .concat();
         units.push((
             format!("{name}@.service"),
             service(
@@ -218,5 +221,30 @@ mod tests {
         assert_eq!(word("/srv/my bench").unwrap(), "\"/srv/my bench\"");
         assert_eq!(word("50%$HOME").unwrap(), "50%%$$HOME");
         assert!(path_value(std::path::Path::new("/srv/my bench")).is_err());
+    }
+
+    #[test]
+    fn without_a_hooks_file_units_run_on_defaults_and_the_given_redis() {
+        let missing = std::path::Path::new("/nonexistent-bench-dir/hooks.toml");
+        let cfg = Config::load(missing, false, Some("redis://:p%w@10.0.0.5:6380/2")).unwrap();
+        let paths = Paths {
+            bench: "/usr/local/bin/bench".into(),
+            hooks: missing.into(),
+            hooks_exist: false,
+            dir: "/srv/b".into(),
+        };
+        let units = render(&cfg, &paths, None, true).unwrap();
+        let schedule = &units
+            .iter()
+            .find(|(n, _)| n.ends_with("-schedule.service"))
+            .unwrap()
+            .1;
+        assert!(
+            schedule.contains("Environment=\"BENCH_REDIS_URL=redis://:p%%w@10.0.0.5:6380/2\"\n")
+                && schedule.contains("ExecStart=/usr/local/bin/bench schedule\n"),
+            "{schedule}"
+        );
+        let quoted = Config::load(missing, false, Some("redis://:a\"b@h/0")).unwrap();
+        assert!(render(&quoted, &paths, None, true).is_err());
     }
 }

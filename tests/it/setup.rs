@@ -130,6 +130,52 @@ fn generators_write_pinned_configs_and_refuse_to_overwrite() {
         .code(1);
 }
 
+/// A real supervisord reading the `config/supervisor.conf` that `bench setup
+/// supervisor` wrote in `env`'s folder.
+struct Supervisord {
+    proc: crate::harness::bench::Proc,
+    conf: std::path::PathBuf,
+}
+
+impl Supervisord {
+    fn start(env: &Env) -> Supervisord {
+        let d = env.dir.path().display().to_string();
+        std::fs::write(
+            env.path("supervisord.conf"),
+            format!(
+                "[unix_http_server]\nfile={d}/supervisor.sock\n[supervisord]\nlogfile={d}/supervisord.log\npidfile={d}/supervisord.pid\nnodaemon=true\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n[supervisorctl]\nserverurl=unix://{d}/supervisor.sock\n[include]\nfiles={d}/config/supervisor.conf\n"
+            ),
+        )
+        .unwrap();
+        let conf = env.path("supervisord.conf");
+        let proc = crate::harness::bench::Proc(
+            std::process::Command::new(python::bin("supervisord"))
+                .arg("-c")
+                .arg(&conf)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        Supervisord { proc, conf }
+    }
+
+    fn ctl(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new(python::bin("supervisorctl"))
+            .arg("-c")
+            .arg(&self.conf)
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn shutdown(mut self) {
+        self.ctl(&["shutdown"]);
+        wait_exit(&mut self.proc, 30.0);
+    }
+}
+
 #[test]
 fn supervisord_runs_restarts_and_stops_workers_warmly() {
     let env = Env::with_hooks(&format!("{HOOKS}[redis]\nurl = {:?}\n", "placeholder"));
@@ -139,33 +185,8 @@ fn supervisord_runs_restarts_and_stops_workers_warmly() {
         .args(["setup", "supervisor", "--skip-redis"])
         .env_remove("BENCH_REDIS_URL")
         .ok();
-    let d = env.dir.path().display().to_string();
-    std::fs::write(
-        env.path("supervisord.conf"),
-        format!(
-            "[unix_http_server]\nfile={d}/supervisor.sock\n[supervisord]\nlogfile={d}/supervisord.log\npidfile={d}/supervisord.pid\nnodaemon=true\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n[supervisorctl]\nserverurl=unix://{d}/supervisor.sock\n[include]\nfiles={d}/config/supervisor.conf\n"
-        ),
-    )
-    .unwrap();
-    let conf = env.path("supervisord.conf");
-    let mut supervisord = crate::harness::bench::Proc(
-        std::process::Command::new(python::bin("supervisord"))
-            .arg("-c")
-            .arg(&conf)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let ctl = |args: &[&str]| -> String {
-        let out = std::process::Command::new(python::bin("supervisorctl"))
-            .arg("-c")
-            .arg(&conf)
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let supervisord = Supervisord::start(&env);
+    let ctl = |args: &[&str]| supervisord.ctl(args);
     let programs = [
         "acme-workers:acme-schedule",
         "acme-workers:acme-short-worker-0",
@@ -229,14 +250,64 @@ fn supervisord_runs_restarts_and_stops_workers_warmly() {
         let s = ctl(&["status", "acme-workers:acme-short-worker-0"]);
         s.contains("RUNNING") && !s.contains(&format!("pid {pid},"))
     });
-    ctl(&["shutdown"]);
-    wait_exit(&mut supervisord, 30.0);
+    supervisord.shutdown();
+}
+
+/// Enqueues a job as an operator would in a folder without a hooks file, and waits
+/// for the running programs to finish it.
+fn runs_a_job_without_the_hooks_file(env: &Env) {
+    let id = env
+        .bench()
+        .env_remove("BENCH_CONFIG")
+        .args(["enqueue", "bench.noop", "--queue", "long"])
+        .ok()
+        .stdout()
+        .trim()
+        .to_owned();
+    wait_for(20.0, "the job to run", || {
+        env.conn()
+            .hget::<_, _, Option<String>>(format!("rq:job:{id}"), "status")
+            .unwrap()
+            .as_deref()
+            == Some("finished")
+    });
+}
+
+/// An operator who has not written a hooks file yet and names the Redis with
+/// `BENCH_REDIS_URL` gets programs that run on bench's defaults, on that Redis, and
+/// find `hooks.toml` in the folder once it is written.
+#[test]
+fn supervisord_runs_a_bench_without_a_hooks_file_on_the_redis_given_to_setup() {
+    let env = Env::new();
+    std::fs::remove_file(env.hooks()).unwrap();
+    let bench = || env.bench().env_remove("BENCH_CONFIG");
+    bench().args(["setup", "supervisor", "--skip-redis"]).ok();
+    let conf = std::fs::read_to_string(env.path("config/supervisor.conf")).unwrap();
+    assert!(!conf.contains("--config"), "{conf}");
+    assert!(
+        conf.contains(&format!(
+            "environment=BENCH_REDIS_URL=\"{}\"",
+            env.redis.url()
+        )),
+        "{conf}"
+    );
+    let supervisord = Supervisord::start(&env);
+    wait_for(30.0, "the scheduler and both workers RUNNING", || {
+        let s = supervisord.ctl(&["status"]);
+        s.lines().filter(|l| l.contains("RUNNING")).count() == 3
+    });
+    runs_a_job_without_the_hooks_file(&env);
+    supervisord.shutdown();
 }
 
 /// Runs `bench start ARGS` in a process group of its own, as a terminal would.
 fn start(env: &Env, args: &[&str]) -> crate::harness::bench::Proc {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_bench"));
-    cmd.args(["--config", env.hooks().to_str().unwrap(), "start"])
+    // Named only when it exists: without one, bench looks for ./hooks.toml.
+    if env.hooks().exists() {
+        cmd.args(["--config", env.hooks().to_str().unwrap()]);
+    }
+    cmd.arg("start")
         .args(args)
         .current_dir(env.dir.path())
         .env("NO_COLOR", "1")
@@ -252,6 +323,23 @@ fn start(env: &Env, args: &[&str]) -> crate::harness::bench::Proc {
 fn ctrl_c(p: &mut crate::harness::bench::Proc) -> Option<i32> {
     nix::sys::signal::killpg(nix::unistd::Pid::from_raw(p.id() as i32), Signal::SIGINT).unwrap();
     wait_exit(p, 30.0)
+}
+
+/// `bench start` typed in a folder with no hooks file runs the scheduler and workers
+/// on bench's defaults (each of them looks for ./hooks.toml, as the command did).
+#[test]
+fn start_without_a_hooks_file_runs_on_defaults() {
+    let env = Env::new();
+    std::fs::remove_file(env.hooks()).unwrap();
+    let url = env.redis.url();
+    let mut p = start(&env, &["--redis-url", &url]);
+    wait_for(20.0, "both workers to register", || {
+        env.conn().scard::<_, i64>("rq:workers").unwrap() == 2
+    });
+    runs_a_job_without_the_hooks_file(&env);
+    assert_eq!(ctrl_c(&mut p), Some(0));
+    let err = std::fs::read_to_string(env.path("start.err")).unwrap();
+    assert!(!err.contains("error"), "{err}");
 }
 
 #[test]
