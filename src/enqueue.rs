@@ -357,7 +357,7 @@ fn build(cfg: &Config, layout: Layout, i: Input) -> Result<NewJob, UsageError> {
     let frappe = cfg.frappe_mode() && cfg.runs_as_python(method);
     if !cfg.frappe_mode() && i.site.is_some() {
         return Err(usage!(
-            "--site names a Frappe site, but {} has no [frappe] sites_path, so jobs are plain RQ jobs",
+            "--site names a Frappe site, but jobs are plain RQ jobs until [frappe] sites_path is set in {}",
             cfg.source_shown()
         ));
     }

@@ -203,7 +203,7 @@ pub async fn run(
         ScheduleCommand::Trigger { method } => {
             let Some(s) = events.iter().find(|s| &s.method == method) else {
                 anyhow::bail!(
-                    "Event {method} does not exist!\nhint: scheduled methods are listed under [scheduler_events] in {}",
+                    "Event {method} does not exist!\nhint: list scheduled methods under [scheduler_events] in {}",
                     cfg.source_shown()
                 );
             };

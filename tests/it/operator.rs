@@ -230,6 +230,15 @@ fn without_a_hooks_file_messages_name_the_file_to_create() {
         unknown.contains("add more under [queues] in a new hooks.toml"),
         "{unknown}"
     );
+    let site = bench()
+        .args(["--site", "s1", "enqueue", "app.tasks.report"])
+        .run()
+        .code(2)
+        .stderr();
+    assert!(
+        site.contains("until [frappe] sites_path is set in a new hooks.toml"),
+        "{site}"
+    );
     let id = bench()
         .args(["enqueue", "app.tasks.report"])
         .ok()
