@@ -202,9 +202,9 @@ pub async fn run(cfg: &Config, store: &Store, a: &ListArgs) -> Result<()> {
         for v in &shown {
             output::json_line(v)?;
         }
-    } else if shown.is_empty() {
+    } else if total == 0 {
         eprintln!("No jobs match.");
-    } else {
+    } else if !shown.is_empty() {
         let mut rows = Rows::new(["ID", "QUEUE", "STATUS", "METHOD", "ENQUEUED", "ENDED"])
             .keep_whole(0)
             .keep_whole(1)
@@ -230,9 +230,12 @@ pub async fn run(cfg: &Config, store: &Store, a: &ListArgs) -> Result<()> {
     }
     let more = total.saturating_sub(shown.len() as u64);
     if more > 0 {
+        // `--limit 0` shows none: then the count is of all that match.
+        let what = if shown.is_empty() { "job" } else { "more job" };
         eprintln!(
-            "... {} match; raise --limit to see them",
-            output::count(usize::try_from(more).unwrap_or(usize::MAX), "more job")
+            "... {} {}; raise --limit to see them",
+            output::count(usize::try_from(more).unwrap_or(usize::MAX), what),
+            if more == 1 { "matches" } else { "match" }
         );
     }
     Ok(())

@@ -120,6 +120,21 @@ fn filters_combine_and_counts_stay_honest() {
         "{}",
         out.stderr()
     );
+    let last = |limit: &str| {
+        env.bench()
+            .args(["jobs", "list", "--method", "app.*", "--limit", limit])
+            .ok()
+            .stderr()
+    };
+    assert_eq!(
+        last("6").trim(),
+        "... 1 more job matches; raise --limit to see them"
+    );
+    assert_eq!(
+        last("0").trim(),
+        "... 7 jobs match; raise --limit to see them",
+        "--limit 0 counts them"
+    );
 
     let stats = env.bench().args(["jobs", "stats"]).ok().stdout();
     assert!(
