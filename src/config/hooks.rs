@@ -99,7 +99,7 @@ pub(crate) struct PythonSection {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FrappeSection {
-    pub sites_path: Option<String>,
+    pub sites_path: Option<Spanned<String>>,
     pub bench: Option<String>,
 }
 

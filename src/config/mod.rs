@@ -428,6 +428,29 @@ impl Validator<'_> {
         (line, col)
     }
 
+    /// `[frappe] sites_path`, which must be a folder: everything Frappe mode reads
+    /// (the queue Redis, the bench id, the sites) comes from it, and a path that misses
+    /// would leave bench on its own defaults, on another Redis.
+    fn sites_path(
+        &self,
+        raw: Option<Spanned<String>>,
+        dir: &Path,
+    ) -> Result<Option<PathBuf>, ConfigError> {
+        let Some(raw) = raw else { return Ok(None) };
+        let path = dir.join(raw.get_ref());
+        if !path.is_dir() {
+            return self.err(
+                raw.span(),
+                "frappe.sites_path",
+                format!(
+                    "{} is not a folder; point it at the Frappe bench's sites folder (the one holding common_site_config.json)",
+                    path.display()
+                ),
+            );
+        }
+        Ok(Some(path))
+    }
+
     fn err<T>(
         &self,
         span: std::ops::Range<usize>,
@@ -495,7 +518,7 @@ impl Validator<'_> {
         let methods = self.methods(raw.methods, &dir)?;
 
         let frappe = FrappeSpec {
-            sites_path: raw.frappe.sites_path.map(|p| dir.join(p)),
+            sites_path: self.sites_path(raw.frappe.sites_path, &dir)?,
             bench: raw.frappe.bench.map(|p| dir.join(p)),
         };
         // What the hooks file leaves open comes from the Frappe bench, as Frappe itself
@@ -1199,6 +1222,16 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(text, Path::new("hooks.toml"), PathBuf::from("/srv/bench"))
+    }
+
+    #[test]
+    fn a_sites_path_that_is_not_a_folder_is_refused_where_it_is_set() {
+        // /srv/bench/site does not exist: a mistyped path must not leave bench on its
+        // defaults (another Redis, no sites) without a word.
+        assert_eq!(
+            err("bench_id = \"b\"\n[frappe]\nsites_path = \"site\"\n"),
+            "hooks.toml:3:14: frappe.sites_path: /srv/bench/site is not a folder; point it at the Frappe bench's sites folder (the one holding common_site_config.json)"
+        );
     }
 
     #[test]
