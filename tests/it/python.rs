@@ -207,6 +207,33 @@ fn a_preload_that_fails_stops_the_worker_with_the_module_and_traceback() {
     }
 }
 
+/// A host that cannot start says whether the interpreter or its working folder is
+/// missing, and the worker takes no job.
+#[test]
+fn a_host_that_cannot_start_names_the_missing_interpreter_or_folder() {
+    for (python, says) in [
+        (
+            "executable = \"/nonexistent/python3\"",
+            "cannot start the Python host `/nonexistent/python3`: No such file or directory",
+        ),
+        (
+            "cwd = \"no-such-folder\"",
+            "no-such-folder does not exist; set [python] cwd to one that does",
+        ),
+    ] {
+        let env = Env::with_hooks(&format!("[python]\n{python}\n"));
+        let id = env.enqueue(&["tasks.add", "--args", "[1, 2]"]);
+        let err = env
+            .bench()
+            .args(["worker", "--burst"])
+            .run()
+            .code(1)
+            .stderr();
+        assert!(err.contains(says), "{err}");
+        assert_eq!(env.status(&id), "queued", "no job was taken");
+    }
+}
+
 #[test]
 fn fork_mode_isolates_module_state_and_reuse_mode_recycles_children() {
     let counts = |env: &Env, ids: &[String]| -> Vec<(i64, i64)> {

@@ -346,10 +346,19 @@ impl Incarnation {
         let (ctl, theirs) = wire::control_pair().map_err(|e| start_err(e.to_string()))?;
         let mut cmd = host_command(spec, theirs.as_raw_fd());
         let mut process = cmd.spawn().map_err(|e| {
-            start_err(format!(
-                "{e} (cwd {}); set [python] executable to a Python 3.9 or newer",
-                spec.cwd.display()
-            ))
+            // A missing working folder fails the spawn with the same error as a missing
+            // interpreter: say which it is.
+            start_err(if spec.cwd.is_dir() {
+                format!(
+                    "{e} (cwd {}); set [python] executable to a Python 3.9 or newer",
+                    spec.cwd.display()
+                )
+            } else {
+                format!(
+                    "its working folder {} does not exist; set [python] cwd to one that does",
+                    spec.cwd.display()
+                )
+            })
         })?;
         drop(theirs);
         let pid = process.id().map_or(0, |p| p as i32);
