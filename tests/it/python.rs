@@ -178,6 +178,19 @@ fn bench_jobs_stop_ends_a_running_python_job_in_every_mode() {
     }
 }
 
+/// Enqueues a job and runs a burst worker that must fail to start (exit 1): the job's
+/// id and the worker's stderr.
+fn worker_that_cannot_start(env: &Env) -> (String, String) {
+    let id = env.enqueue(&["tasks.add", "--args", "[1, 2]"]);
+    let err = env
+        .bench()
+        .args(["worker", "--burst"])
+        .run()
+        .code(1)
+        .stderr();
+    (id, err)
+}
+
 #[test]
 fn a_preload_that_fails_stops_the_worker_with_the_module_and_traceback() {
     for (module, says) in [
@@ -188,13 +201,7 @@ fn a_preload_that_fails_stops_the_worker_with_the_module_and_traceback() {
             "preload = [\"tasks\"]",
             &format!("preload = [\"tasks\", \"{module}\"]"),
         ));
-        let id = env.enqueue(&["tasks.add", "--args", "[1, 2]"]);
-        let err = env
-            .bench()
-            .args(["worker", "--burst"])
-            .run()
-            .code(1)
-            .stderr();
+        let (id, err) = worker_that_cannot_start(&env);
         assert!(
             err.contains(&format!("could not import `{module}`"))
                 && err.contains("Traceback")
@@ -222,13 +229,7 @@ fn a_host_that_cannot_start_names_the_missing_interpreter_or_folder() {
         ),
     ] {
         let env = Env::with_hooks(&format!("[python]\n{python}\n"));
-        let id = env.enqueue(&["tasks.add", "--args", "[1, 2]"]);
-        let err = env
-            .bench()
-            .args(["worker", "--burst"])
-            .run()
-            .code(1)
-            .stderr();
+        let (id, err) = worker_that_cannot_start(&env);
         assert!(err.contains(says), "{err}");
         assert_eq!(env.status(&id), "queued", "no job was taken");
     }
