@@ -19,6 +19,11 @@ fn rq_job(env: &Env, id: &str) -> Json {
     serde_json::from_slice(&python::script("rq_tool.py", &["job", &url, id]).stdout).unwrap()
 }
 
+/// A failed job's traceback, as RQ's result stream holds it.
+fn traceback(env: &Env, id: &str) -> String {
+    rq_job(env, id)["exc_string"].as_str().unwrap().to_owned()
+}
+
 #[test]
 fn burst_runs_builtins_and_records_them_as_rq_does() {
     let env = Env::new();
@@ -116,29 +121,33 @@ env = { GREETING = "hi" }
 command = ["sh", "-c", "echo partial; echo 'it went wrong' >&2; exit 3"]
 [methods."app.missing"]
 command = ["/nonexistent/program"]
+[methods."app.nowhere"]
+command = ["/bin/true"]
+cwd = "no-such-folder"
 "#;
     let env = Env::with_hooks(hooks);
     let ok = env.enqueue(&["app.report", "--kwargs", r#"{"n": 1}"#, "--queue", "short"]);
     let bad = env.enqueue(&["app.broken"]);
     let missing = env.enqueue(&["app.missing"]);
+    let nowhere = env.enqueue(&["app.nowhere"]);
     env.bench().args(["worker", "--burst"]).ok();
     assert_eq!(
         rq_job(&env, &ok)["return_value"],
         format!("{{\"n\":1}} {ok} app.report short hi\n")
     );
-    let tb = rq_job(&env, &bad)["exc_string"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let tb = traceback(&env, &bad);
     assert!(
         tb.contains("exit status 3") && tb.contains("it went wrong"),
         "{tb}"
     );
-    let tb = rq_job(&env, &missing)["exc_string"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let tb = traceback(&env, &missing);
     assert!(tb.contains("cannot start `/nonexistent/program`"), "{tb}");
+    let tb = traceback(&env, &nowhere);
+    assert!(
+        tb.contains("cannot start `/bin/true`: its working folder")
+            && tb.contains("no-such-folder does not exist (cwd of [methods.\"app.nowhere\"])"),
+        "{tb}"
+    );
 }
 
 #[test]
@@ -154,7 +163,7 @@ fn a_timeout_kills_the_job_and_everything_it_started() {
         "the timeout cut the job short"
     );
     assert_eq!(env.status(&id), "failed");
-    let tb = rq_job(&env, &id)["exc_string"].as_str().unwrap().to_owned();
+    let tb = traceback(&env, &id);
     assert!(
         tb.contains("JobTimeoutException: Task exceeded maximum timeout value (1 seconds)"),
         "{tb}"
@@ -671,7 +680,7 @@ fn abandoned_jobs_fail_after_max_recoveries() {
     wait_for(10.0, "abandoned job failed", || env.status(&id) == "failed");
     signal(&w, Signal::SIGTERM);
     wait_exit(&mut w, 10.0);
-    let tb = rq_job(&env, &id)["exc_string"].as_str().unwrap().to_owned();
+    let tb = traceback(&env, &id);
     assert!(tb.contains("AbandonedJobError"), "{tb}");
 }
 
@@ -802,10 +811,7 @@ fn a_rust_program_can_register_its_own_handlers() {
         .unwrap();
     });
     assert_eq!(rq_job(&env, &id)["return_value"], 42);
-    let tb = rq_job(&env, &bad)["exc_string"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let tb = traceback(&env, &bad);
     assert!(
         tb.contains("handler for myapp.explode panicked at tests/it/worker.rs:")
             && tb.contains(": boom from a handler"),

@@ -263,7 +263,8 @@ pub(super) async fn run(
     watch: Option<&Watchdog>,
 ) -> RunResult {
     let mut cmd = command(&m.command, watch);
-    cmd.current_dir(m.cwd.as_deref().unwrap_or(&cfg.dir))
+    let cwd = m.cwd.as_deref().unwrap_or(&cfg.dir);
+    cmd.current_dir(cwd)
         .env("BENCH_JOB_ID", &job.id)
         .env("BENCH_JOB_METHOD", &job.method)
         .env("BENCH_QUEUE", &job.queue)
@@ -286,6 +287,15 @@ pub(super) async fn run(
     .await
     {
         Ok(end) => end,
+        // A missing working folder fails the spawn as a missing program does.
+        Err(_) if !cwd.is_dir() => {
+            return RunResult::Failed(format!(
+                "cannot start `{}`: its working folder {} does not exist (cwd of [methods.\"{}\"])",
+                m.command[0],
+                cwd.display(),
+                job.method
+            ));
+        }
         Err(e) => return RunResult::Failed(format!("cannot start `{}`: {e}", m.command[0])),
     };
     match end.ended_by {
