@@ -47,8 +47,16 @@ async fn open(cfg: &Config, through_failover: bool) -> Result<Store> {
             cfg.source_shown()
         )
     };
-    let endpoint = Endpoint::parse_with(&cfg.redis_url, &cfg.redis_options)
-        .map_err(|e| anyhow::anyhow!("{e}\n{}", hint()))?;
+    let endpoint =
+        Endpoint::parse_with(&cfg.redis_url, &cfg.redis_options).map_err(|e| match e {
+            // A URL that is not one is the caller's to fix (exit 2), not a server to start.
+            crate::store::StoreError::BadUrl { .. } => crate::usage!(
+                "{e}\nhint: a Redis URL reads redis://[user:password@]host[:port][/db], rediss://..., redis+sentinel://host[:port],.../master[/db] or unix:///path; set it as [redis] url in {} or with --redis-url",
+                cfg.source_shown()
+            )
+            .into(),
+            e => anyhow::anyhow!("{e}\n{}", hint()),
+        })?;
     let started = std::time::Instant::now();
     // Behind sentinels, a master that cannot be reached is most likely a failover
     // under way: wait as long as the sentinels' settings say one may take, as the
@@ -77,6 +85,9 @@ async fn open(cfg: &Config, through_failover: bool) -> Result<Store> {
             }
             // The server answered: where to find one is no help.
             Err(e @ crate::store::StoreError::Refused { .. }) => return Err(e.into()),
+            Err(e @ crate::store::StoreError::BadUrl { .. }) => {
+                return Err(crate::usage!("{e}").into());
+            }
             Err(e) => return Err(anyhow::anyhow!("{e}\n{}", hint())),
         }
     };

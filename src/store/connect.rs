@@ -495,6 +495,13 @@ impl Endpoint {
                 source: e,
             };
         }
+        // The server answered, but has no such database: the URL is what to fix.
+        if e.to_string().contains("DB index is out of range") {
+            return StoreError::BadUrl {
+                url: self.shown.clone(),
+                reason: "this Redis has no database of that number; the number after the last `/` must be below its `databases` setting (16 unless changed)".into(),
+            };
+        }
         StoreError::Unreachable {
             url: self.shown.clone(),
             source: e,

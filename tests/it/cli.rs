@@ -71,6 +71,24 @@ fn usage_errors_exit_2_and_runtime_failures_exit_1() {
         err.contains("cannot reach Redis at redis://127.0.0.1:1/0") && err.contains("hint:"),
         "{err}"
     );
+    // A URL that is not one, or names a database the server does not have, is the
+    // caller's to fix: exit 2, and no advice to start a server.
+    let no_db = env.redis.url().rsplit_once('/').unwrap().0.to_owned() + "/99";
+    for (url, says) in [
+        ("http://127.0.0.1:6379", "hint: a Redis URL reads redis://"),
+        (no_db.as_str(), "this Redis has no database of that number"),
+    ] {
+        let err = env
+            .bench()
+            .args(["--redis-url", url, "jobs", "list"])
+            .run()
+            .code(2)
+            .stderr();
+        assert!(
+            err.contains(says) && !err.contains("start redis-server"),
+            "{err}"
+        );
+    }
 }
 
 #[test]
