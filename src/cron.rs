@@ -1,6 +1,7 @@
 //! Cron expressions in the dialect Frappe uses (croniter): five fields, names for
-//! months and weekdays, 0 and 7 both Sunday, `0/5` as a step from 0, and a day that
-//! matches either day field when both are restricted.
+//! months and weekdays, 0 and 7 both Sunday, `0/5` as a step from 0, a day that
+//! matches either day field when both are restricted, and croniter's named schedules
+//! (`@hourly`, `@daily`...).
 //!
 //! `croner` implements exactly that (POSIX day-or rule, Sunday as 0 or 7) and agrees
 //! with every croniter vector in `tests/data/cron_croniter.json`; the `cron` crate
@@ -41,6 +42,17 @@ impl CronExpr {
     }
 }
 
+/// croniter's named schedules, any case, and the five fields each stands for.
+const NAMED: [(&str, &str); 7] = [
+    ("@midnight", "0 0 * * *"),
+    ("@hourly", "0 * * * *"),
+    ("@daily", "0 0 * * *"),
+    ("@weekly", "0 0 * * 0"),
+    ("@monthly", "0 0 1 * *"),
+    ("@yearly", "0 0 1 1 *"),
+    ("@annually", "0 0 1 1 *"),
+];
+
 impl FromStr for CronExpr {
     type Err = CronParseError;
 
@@ -49,6 +61,19 @@ impl FromStr for CronExpr {
             expr: s.to_owned(),
             reason,
         };
+        let name = s.trim();
+        if name.starts_with('@') {
+            let Some((_, fields)) = NAMED.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) else {
+                let names: Vec<&str> = NAMED.iter().map(|(n, _)| *n).collect();
+                return Err(err(format!(
+                    "not a named schedule; croniter's are {}",
+                    names.join(", ")
+                )));
+            };
+            let mut expr: CronExpr = fields.parse()?;
+            expr.text = name.to_ascii_lowercase();
+            return Ok(expr);
+        }
         let fields = s.split_whitespace().count();
         if fields != 5 {
             return Err(err(format!(
@@ -175,6 +200,31 @@ mod tests {
         ] {
             assert!(e.parse::<CronExpr>().is_ok(), "{e}");
         }
+    }
+
+    #[test]
+    fn named_schedules_fire_when_croniter_says() {
+        // croniter 2.x from 2024-01-01 10:30 (printed by the Frappe lab's croniter).
+        let from = naive("2024-01-01T10:30:00");
+        for (name, next) in [
+            ("@hourly", "2024-01-01T11:00:00"),
+            ("@daily", "2024-01-02T00:00:00"),
+            ("@midnight", "2024-01-02T00:00:00"),
+            ("@weekly", "2024-01-07T00:00:00"),
+            ("@monthly", "2024-02-01T00:00:00"),
+            ("@yearly", "2025-01-01T00:00:00"),
+            ("@annually", "2025-01-01T00:00:00"),
+            ("@HOURLY", "2024-01-01T11:00:00"),
+        ] {
+            let expr: CronExpr = name.parse().unwrap();
+            assert_eq!(expr.next_after(&from), Some(naive(next)), "{name}");
+            assert_eq!(expr.as_str(), name.to_ascii_lowercase());
+        }
+        let e = "@reboot".parse::<CronExpr>().unwrap_err();
+        assert!(
+            e.reason.contains("croniter's are @midnight, @hourly"),
+            "{e}"
+        );
     }
 
     #[test]
