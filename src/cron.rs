@@ -1,7 +1,8 @@
 //! Cron expressions in the dialect Frappe uses (croniter): five fields, names for
 //! months and weekdays, 0 and 7 both Sunday, `0/5` as a step from 0, a day that
 //! matches either day field when both are restricted, and croniter's named schedules
-//! (`@hourly`, `@daily`...).
+//! (`@hourly`, `@daily`...), `L` for the last day and `L5`/`5#2` for the last or second
+//! Friday of the month.
 //!
 //! `croner` implements exactly that (POSIX day-or rule, Sunday as 0 or 7) and agrees
 //! with every croniter vector in `tests/data/cron_croniter.json`; the `cron` crate
@@ -86,13 +87,30 @@ impl FromStr for CronExpr {
             .sloppy_ranges(true)
             .build();
         let cron = parser
-            .parse(s)
+            .parse(&last_weekdays_for_croner(s))
             .map_err(|e| err(explain(&parser, s, &e.to_string())))?;
         Ok(CronExpr {
             text: s.split_whitespace().collect::<Vec<_>>().join(" "),
             cron,
         })
     }
+}
+
+/// croniter writes "the last Friday of the month" as `L5` in the day-of-week field,
+/// croner as `5L`: the same expression in croner's spelling.
+fn last_weekdays_for_croner(s: &str) -> String {
+    let mut fields: Vec<String> = s.split_whitespace().map(str::to_owned).collect();
+    if let Some(dow) = fields.get_mut(4) {
+        *dow = dow
+            .split(',')
+            .map(|t| match t.as_bytes() {
+                [b'L' | b'l', d @ b'0'..=b'7'] => format!("{}L", *d as char),
+                _ => t.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+    }
+    fields.join(" ")
 }
 
 /// The five fields, their names and what each accepts, for messages.
@@ -111,7 +129,10 @@ fn explain(parser: &CronParser, s: &str, reason: &str) -> String {
         let alone: Vec<&str> = (0..5)
             .map(|j| if j == i { fields[j] } else { "*" })
             .collect();
-        if parser.parse(&alone.join(" ")).is_err() {
+        if parser
+            .parse(&last_weekdays_for_croner(&alone.join(" ")))
+            .is_err()
+        {
             let what = if reason.contains("out of bounds") {
                 "is out of range"
             } else {
@@ -225,6 +246,28 @@ mod tests {
             e.reason.contains("croniter's are @midnight, @hourly"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn last_and_nth_weekdays_fire_when_croniter_says() {
+        // croniter 2.x from 2024-01-01 10:30 (printed by the Frappe lab's croniter).
+        let from = naive("2024-01-01T10:30:00");
+        for (expr, next) in [
+            ("0 0 * * L5", ["2024-01-26", "2024-02-23", "2024-03-29"]),
+            ("0 0 * * L0", ["2024-01-28", "2024-02-25", "2024-03-31"]),
+            ("0 0 * * L7", ["2024-01-28", "2024-02-25", "2024-03-31"]),
+            ("0 0 * * L5,1#2", ["2024-01-08", "2024-01-26", "2024-02-12"]),
+            ("0 0 * * fri#2", ["2024-01-12", "2024-02-09", "2024-03-08"]),
+            ("0 0 * * 5#5", ["2024-03-29", "2024-05-31", "2024-08-30"]),
+            ("0 0 L * *", ["2024-01-31", "2024-02-29", "2024-03-31"]),
+        ] {
+            let e: CronExpr = expr.parse().unwrap();
+            let mut t = from;
+            for want in next {
+                t = e.next_after(&t).unwrap();
+                assert_eq!(t, naive(&format!("{want}T00:00:00")), "{expr}");
+            }
+        }
     }
 
     #[test]
