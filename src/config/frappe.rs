@@ -269,10 +269,39 @@ pub fn worker_queues(common: &Map<String, Json>) -> Vec<(String, i64, u32)> {
         .collect()
 }
 
+/// How often Frappe runs its `all` event, in seconds: `scheduler_interval` (240 when
+/// unset), which Frappe turns into the cron `*/N` of whole minutes, so 90 runs every
+/// minute. `None` when the setting is absent or not a number Frappe could use.
+pub fn all_interval(common: &Map<String, Json>) -> Option<i64> {
+    let secs = match common.get("scheduler_interval")? {
+        Json::Number(n) => n.as_i64()?,
+        Json::String(s) => s.trim().parse().ok()?,
+        _ => return None,
+    };
+    let minutes = secs / 60;
+    (1..=60).contains(&minutes).then_some(minutes * 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn all_runs_every_whole_minute_of_scheduler_interval_as_in_frappe() {
+        let conf = |v: Json| {
+            json!({ "scheduler_interval": v })
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(all_interval(&conf(json!(60))), Some(60));
+        assert_eq!(all_interval(&conf(json!(90))), Some(60), "*/1");
+        assert_eq!(all_interval(&conf(json!("300"))), Some(300));
+        assert_eq!(all_interval(&conf(json!(30))), None, "*/0 is no schedule");
+        assert_eq!(all_interval(&conf(json!(true))), None);
+        assert_eq!(all_interval(&Map::new()), None);
+    }
 
     #[test]
     fn rq_auth_is_the_benchs_user_as_frappe_connects() {

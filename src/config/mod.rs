@@ -523,8 +523,10 @@ impl Validator<'_> {
         };
         // What the hooks file leaves open comes from the Frappe bench, as Frappe itself
         // reads it: its `bench_id`, its queue Redis (`redis_queue`), its custom queues.
+        let mut frappe_all_interval = None;
         if frappe.sites_path.is_some() {
             let common = frappe.common_conf()?;
+            frappe_all_interval = frappe::all_interval(&common);
             if bench_id.is_none()
                 && let Some(b) = frappe.bench_dir()
             {
@@ -564,7 +566,11 @@ impl Validator<'_> {
         };
 
         let worker = self.worker(&raw.worker)?;
-        let scheduler = self.scheduler(&raw.scheduler)?;
+        let mut scheduler = self.scheduler(&raw.scheduler)?;
+        // Frappe's scheduler_interval, unless the hooks file sets its own.
+        if let (None, Some(secs)) = (&raw.scheduler.interval, frappe_all_interval) {
+            scheduler.interval = secs;
+        }
         let dashboard = self.dashboard(&raw.dashboard)?;
 
         let events = self.events(

@@ -368,3 +368,31 @@ fn schedule_runs_frappe_events_for_each_site_whose_scheduler_is_on() {
     crate::harness::signal(&s, nix::sys::signal::Signal::SIGTERM);
     assert_eq!(crate::harness::wait_exit(&mut s, 10.0), Some(0));
 }
+
+/// `all` runs as often as the bench's `scheduler_interval` says, in whole minutes as
+/// Frappe's `*/N` cron has it, unless the hooks file sets `[scheduler] interval`.
+#[test]
+fn all_follows_frappes_scheduler_interval_unless_the_hooks_file_sets_one() {
+    for (hooks, every) in [
+        ("", "every 60s"),
+        ("[scheduler]\ninterval = 30\n", "every 30s"),
+    ] {
+        let env = frappe_env(&format!(
+            "{hooks}[scheduler_events]\nall = [\"my_app.tasks.tick\"]\n"
+        ));
+        std::fs::write(
+            env.path("sites/common_site_config.json"),
+            json!({"bench_id": "fb", "redis_queue": env.redis.url(), "scheduler_interval": 90})
+                .to_string(),
+        )
+        .unwrap();
+        let list = frappe_bench(&env).args(["schedule", "list"]).ok().stdout();
+        assert!(
+            list.lines()
+                .filter(|l| l.starts_with("my_app.tasks.tick"))
+                .all(|l| l.contains(every)),
+            "{list}"
+        );
+        assert!(list.contains(every), "{list}");
+    }
+}
