@@ -241,12 +241,11 @@ mod tests {
         assert!(ev.get("cron").is_none(), "{new}");
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].contains("a.b.c"), "{notes:?}");
-        let c = Config::parse(
-            &new,
-            Path::new("hooks.toml"),
-            std::path::PathBuf::from("/srv/b"),
-        )
-        .unwrap();
+        // A bench folder with its sites folder, which `[frappe] sites_path` must name.
+        let bench = std::env::temp_dir().join(format!("bench-hooks-{}", std::process::id()));
+        std::fs::create_dir_all(bench.join("sites")).unwrap();
+        let c = Config::parse(&new, Path::new("hooks.toml"), bench.clone()).unwrap();
+        std::fs::remove_dir_all(&bench).unwrap();
         assert_eq!(c.events.len(), 2);
     }
 }
