@@ -41,11 +41,17 @@ pub async fn store_now(cfg: &Config) -> Result<Store> {
 }
 
 async fn open(cfg: &Config, through_failover: bool) -> Result<Store> {
-    let hint = || {
-        format!(
+    let hint = || match &cfg.frappe.sites_path {
+        // A Frappe bench runs its own queue Redis (frappe-bench's `bench start`, or
+        // supervisor's redis program, from config/redis_queue.conf).
+        Some(sites) if cfg.redis_url_from_frappe => format!(
+            "hint: start the bench's queue Redis (frappe-bench runs it from config/redis_queue.conf), or fix redis_queue in {}",
+            sites.join("common_site_config.json").display()
+        ),
+        _ => format!(
             "hint: start redis-server, or point [redis] url in {} (or --redis-url) at a running one",
             cfg.source_shown()
-        )
+        ),
     };
     let endpoint =
         Endpoint::parse_with(&cfg.redis_url, &cfg.redis_options).map_err(|e| match e {

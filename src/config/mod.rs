@@ -289,6 +289,8 @@ pub struct Config {
     /// Whether it came from `--redis-url` or `BENCH_REDIS_URL`, which the programs
     /// `bench setup` writes do not see unless they are given it.
     pub redis_url_given: bool,
+    /// Whether it is the Frappe bench's `redis_queue`, for messages on where to look.
+    pub redis_url_from_frappe: bool,
     pub redis_options: RedisOptions,
     pub serializer: Serializer,
     pub rq: RqVersion,
@@ -342,6 +344,7 @@ impl Config {
             cfg.redis_url = url.to_owned();
             cfg.redis_url_configured = true;
             cfg.redis_url_given = true;
+            cfg.redis_url_from_frappe = false;
         }
         Ok(cfg)
     }
@@ -524,6 +527,7 @@ impl Validator<'_> {
         // What the hooks file leaves open comes from the Frappe bench, as Frappe itself
         // reads it: its `bench_id`, its queue Redis (`redis_queue`), its custom queues.
         let mut frappe_all_interval = None;
+        let mut redis_url_from_frappe = false;
         if frappe.sites_path.is_some() {
             let common = frappe.common_conf()?;
             frappe_all_interval = frappe::all_interval(&common);
@@ -537,6 +541,7 @@ impl Validator<'_> {
             {
                 redis_url = found;
                 redis_url_configured = true;
+                redis_url_from_frappe = true;
                 // Frappe connects to its own redis_queue as the bench's ACL user.
                 let user = bench_id.as_deref().unwrap_or_default();
                 if let Some((user, password)) =
@@ -587,6 +592,7 @@ impl Validator<'_> {
             redis_url,
             redis_url_configured,
             redis_url_given: false,
+            redis_url_from_frappe,
             redis_options,
             serializer: raw.redis.serializer.unwrap_or_default(),
             rq: raw.redis.rq.unwrap_or_default(),

@@ -396,3 +396,31 @@ fn all_follows_frappes_scheduler_interval_unless_the_hooks_file_sets_one() {
         assert!(list.contains(every), "{list}");
     }
 }
+
+/// When the bench's queue Redis is down, the hint points at the Frappe bench's own
+/// Redis and its `redis_queue`, not at the hooks file.
+#[test]
+fn an_unreachable_redis_queue_is_named_as_the_benchs_own() {
+    let env = frappe_env("");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        env.path("sites/common_site_config.json"),
+        json!({"bench_id": "fb", "redis_queue": format!("redis://127.0.0.1:{port}")}).to_string(),
+    )
+    .unwrap();
+    let err = frappe_bench(&env)
+        .args(["jobs", "list"])
+        .run()
+        .code(1)
+        .stderr();
+    let common = env.path("sites/common_site_config.json");
+    assert!(
+        err.contains("start the bench's queue Redis")
+            && err.contains(&format!("fix redis_queue in {}", common.display())),
+        "{err}"
+    );
+}
