@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::config::{Config, RqVersion};
+use crate::config::{Config, REDIS_URL_FORMS, RqVersion, UrlSource};
 use crate::store::{Endpoint, Layout, RqWorkerVersion, Store};
 
 /// The least a command waits for the sentinels to name a reachable master, for
@@ -44,7 +44,7 @@ async fn open(cfg: &Config, through_failover: bool) -> Result<Store> {
     let hint = || match &cfg.frappe.sites_path {
         // A Frappe bench runs its own queue Redis (frappe-bench's `bench start`, or
         // supervisor's redis program, from config/redis_queue.conf).
-        Some(sites) if cfg.redis_url_from_frappe => format!(
+        Some(sites) if cfg.redis_url_from == UrlSource::Frappe => format!(
             "hint: start the bench's queue Redis (frappe-bench runs it from config/redis_queue.conf), or fix redis_queue in {}",
             sites.join("common_site_config.json").display()
         ),
@@ -57,7 +57,7 @@ async fn open(cfg: &Config, through_failover: bool) -> Result<Store> {
         Endpoint::parse_with(&cfg.redis_url, &cfg.redis_options).map_err(|e| match e {
             // A URL that is not one is the caller's to fix (exit 2), not a server to start.
             crate::store::StoreError::BadUrl { .. } => crate::usage!(
-                "{e}\nhint: a Redis URL reads redis://[user:password@]host[:port][/db], rediss://..., redis+sentinel://host[:port],.../master[/db] or unix:///path; set it as [redis] url in {} or with --redis-url",
+                "{e}\nhint: a Redis URL reads {REDIS_URL_FORMS}; set it as [redis] url in {} or with --redis-url",
                 cfg.source_shown()
             )
             .into(),

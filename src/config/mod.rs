@@ -273,6 +273,23 @@ pub struct JobDefaults {
     pub failure_ttl: Option<i64>,
 }
 
+/// Where the Redis URL came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlSource {
+    /// Nothing named one: bench's default.
+    Default,
+    /// `[redis] url` or `sentinels` in the hooks file.
+    HooksFile,
+    /// The Frappe bench's `redis_queue` in `common_site_config.json`.
+    Frappe,
+    /// `--redis-url` or `BENCH_REDIS_URL`, which the programs `bench setup` writes do
+    /// not see unless they are given it.
+    Given,
+}
+
+/// The forms a Redis URL takes, for messages about one that is not.
+pub const REDIS_URL_FORMS: &str = "redis://[user:password@]host[:port][/db], rediss://..., redis+sentinel://host[:port],.../master[/db] or unix:///path";
+
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -284,13 +301,9 @@ pub struct Config {
     pub dir: PathBuf,
     pub bench_id: Option<String>,
     pub redis_url: String,
-    /// Whether the URL came from the file, a flag or the environment.
-    pub redis_url_configured: bool,
-    /// Whether it came from `--redis-url` or `BENCH_REDIS_URL`, which the programs
-    /// `bench setup` writes do not see unless they are given it.
-    pub redis_url_given: bool,
-    /// Whether it is the Frappe bench's `redis_queue`, for messages on where to look.
-    pub redis_url_from_frappe: bool,
+    /// Where the URL came from: what to tell a user who cannot reach it, and what the
+    /// programs `bench setup` writes must be given.
+    pub redis_url_from: UrlSource,
     pub redis_options: RedisOptions,
     pub serializer: Serializer,
     pub rq: RqVersion,
@@ -342,9 +355,7 @@ impl Config {
         cfg.path = path.to_owned();
         if let Some(url) = redis_url {
             cfg.redis_url = url.to_owned();
-            cfg.redis_url_configured = true;
-            cfg.redis_url_given = true;
-            cfg.redis_url_from_frappe = false;
+            cfg.redis_url_from = UrlSource::Given;
         }
         Ok(cfg)
     }
@@ -416,6 +427,62 @@ impl Config {
             None => format!("a new {}", self.path.display()),
         }
     }
+}
+
+/// What [`fill_from_bench`] took from the Frappe bench beyond what it filled in.
+#[derive(Default)]
+struct FromBench {
+    /// The Redis is the bench's `redis_queue`.
+    redis: bool,
+    /// How often `all` runs, from `scheduler_interval`.
+    all_interval: Option<i64>,
+}
+
+/// Fills what the hooks file leaves open from the Frappe bench, as Frappe itself reads
+/// it: its `bench_id`, its queue Redis (`redis_queue`, connected to as the bench's ACL
+/// user) unless `redis_named`, and its custom queues.
+fn fill_from_bench(
+    frappe: &FrappeSpec,
+    redis_named: bool,
+    bench_id: &mut Option<String>,
+    redis_url: &mut String,
+    redis_options: &mut RedisOptions,
+    queues: &mut Vec<QueueSpec>,
+) -> Result<FromBench, ConfigError> {
+    if frappe.sites_path.is_none() {
+        return Ok(FromBench::default());
+    }
+    let common = frappe.common_conf()?;
+    let mut took = FromBench {
+        redis: false,
+        all_interval: frappe::all_interval(&common),
+    };
+    if bench_id.is_none()
+        && let Some(b) = frappe.bench_dir()
+    {
+        *bench_id = Some(frappe::bench_id(&common, b));
+    }
+    if !redis_named && let Some(found) = frappe::queue_redis(&common, redis_options) {
+        *redis_url = found;
+        took.redis = true;
+        let user = bench_id.as_deref().unwrap_or_default();
+        if let Some((user, password)) =
+            frappe::rq_credentials(&common, user, std::env::var("RQ_ADMIN_PASWORD").ok())
+        {
+            redis_options.username = Some(user);
+            redis_options.password = password;
+        }
+    }
+    for (name, timeout, workers) in frappe::worker_queues(&common) {
+        if !queues.iter().any(|q| q.name == name) {
+            queues.push(QueueSpec {
+                name,
+                timeout,
+                workers,
+            });
+        }
+    }
+    Ok(took)
 }
 
 struct Validator<'a> {
@@ -509,7 +576,7 @@ impl Validator<'_> {
         let mut bench_id = self.bench_id(raw.bench_id)?;
 
         let mut redis_options = self.redis_options(&raw.redis, &dir)?;
-        let (mut redis_url, mut redis_url_configured) = self.redis_url(&raw.redis)?;
+        let (mut redis_url, redis_url_configured) = self.redis_url(&raw.redis)?;
 
         let mut queues = self.queues(&raw.queues)?;
 
@@ -524,43 +591,14 @@ impl Validator<'_> {
             sites_path: self.sites_path(raw.frappe.sites_path, &dir)?,
             bench: raw.frappe.bench.map(|p| dir.join(p)),
         };
-        // What the hooks file leaves open comes from the Frappe bench, as Frappe itself
-        // reads it: its `bench_id`, its queue Redis (`redis_queue`), its custom queues.
-        let mut frappe_all_interval = None;
-        let mut redis_url_from_frappe = false;
-        if frappe.sites_path.is_some() {
-            let common = frappe.common_conf()?;
-            frappe_all_interval = frappe::all_interval(&common);
-            if bench_id.is_none()
-                && let Some(b) = frappe.bench_dir()
-            {
-                bench_id = Some(frappe::bench_id(&common, b));
-            }
-            if !redis_url_configured
-                && let Some(found) = frappe::queue_redis(&common, &mut redis_options)
-            {
-                redis_url = found;
-                redis_url_configured = true;
-                redis_url_from_frappe = true;
-                // Frappe connects to its own redis_queue as the bench's ACL user.
-                let user = bench_id.as_deref().unwrap_or_default();
-                if let Some((user, password)) =
-                    frappe::rq_credentials(&common, user, std::env::var("RQ_ADMIN_PASWORD").ok())
-                {
-                    redis_options.username = Some(user);
-                    redis_options.password = password;
-                }
-            }
-            for (name, timeout, workers) in frappe::worker_queues(&common) {
-                if !queues.iter().any(|q| q.name == name) {
-                    queues.push(QueueSpec {
-                        name,
-                        timeout,
-                        workers,
-                    });
-                }
-            }
-        }
+        let from_bench = fill_from_bench(
+            &frappe,
+            redis_url_configured,
+            &mut bench_id,
+            &mut redis_url,
+            &mut redis_options,
+            &mut queues,
+        )?;
         let python = match raw.python {
             Some(p) => Some(self.python(p, &dir, &frappe)?),
             // A Frappe bench runs Python jobs without further setup.
@@ -573,7 +611,7 @@ impl Validator<'_> {
         let worker = self.worker(&raw.worker)?;
         let mut scheduler = self.scheduler(&raw.scheduler)?;
         // Frappe's scheduler_interval, unless the hooks file sets its own.
-        if let (None, Some(secs)) = (&raw.scheduler.interval, frappe_all_interval) {
+        if let (None, Some(secs)) = (&raw.scheduler.interval, from_bench.all_interval) {
             scheduler.interval = secs;
         }
         let dashboard = self.dashboard(&raw.dashboard)?;
@@ -590,9 +628,11 @@ impl Validator<'_> {
             dir,
             bench_id,
             redis_url,
-            redis_url_configured,
-            redis_url_given: false,
-            redis_url_from_frappe,
+            redis_url_from: match (from_bench.redis, redis_url_configured) {
+                (true, _) => UrlSource::Frappe,
+                (false, true) => UrlSource::HooksFile,
+                (false, false) => UrlSource::Default,
+            },
             redis_options,
             serializer: raw.redis.serializer.unwrap_or_default(),
             rq: raw.redis.rq.unwrap_or_default(),
@@ -637,7 +677,14 @@ impl Validator<'_> {
                 if let Err(e) =
                     redis::IntoConnectionInfo::into_connection_info(u.get_ref().as_str())
                 {
-                    return self.err(u.span(), "redis.url", format!("`{}` is not a Redis URL ({e}); expected redis://[user:password@]host[:port][/db], rediss://... or unix:///path", redact_url(u.get_ref())));
+                    return self.err(
+                        u.span(),
+                        "redis.url",
+                        format!(
+                            "`{}` is not a Redis URL ({e}); expected {REDIS_URL_FORMS}",
+                            redact_url(u.get_ref())
+                        ),
+                    );
                 }
                 (u.get_ref().clone(), true)
             }

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::config::Config;
+use crate::config::{Config, UrlSource};
 
 /// One worker program: which queues it takes, how many processes, how long a warm
 /// stop may take.
@@ -138,7 +138,7 @@ impl Paths {
 /// A URL with a quote, backslash or white space, which neither supervisord nor systemd
 /// would pass on as it is.
 pub fn given_redis_url(cfg: &Config) -> Result<Option<&str>> {
-    if !cfg.redis_url_given {
+    if cfg.redis_url_from != UrlSource::Given {
         return Ok(None);
     }
     let url = cfg.redis_url.as_str();
