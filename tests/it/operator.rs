@@ -221,24 +221,19 @@ fn without_a_hooks_file_messages_name_the_file_to_create() {
         listed.stderr().trim(),
         "No scheduler_events: hooks.toml does not exist."
     );
-    let unknown = bench()
-        .args(["worker", "--burst", "--queue", "reports"])
-        .run()
-        .code(2)
-        .stderr();
-    assert!(
-        unknown.contains("add more under [queues] in a new hooks.toml"),
-        "{unknown}"
-    );
-    let site = bench()
-        .args(["--site", "s1", "enqueue", "app.tasks.report"])
-        .run()
-        .code(2)
-        .stderr();
-    assert!(
-        site.contains("until [frappe] sites_path is set in a new hooks.toml"),
-        "{site}"
-    );
+    for (args, says) in [
+        (
+            &["worker", "--burst", "--queue", "reports"][..],
+            "add more under [queues] in a new hooks.toml",
+        ),
+        (
+            &["--site", "s1", "enqueue", "app.tasks.report"][..],
+            "until [frappe] sites_path is set in a new hooks.toml",
+        ),
+    ] {
+        let err = bench().args(args).run().code(2).stderr();
+        assert!(err.contains(says), "{err}");
+    }
     let id = bench()
         .args(["enqueue", "app.tasks.report"])
         .ok()
